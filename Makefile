@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lis: Linux Integration Services, out of tree.
+#
+#   make                 build the modules against the running kernel
+#   make KDIR=<dir>      ... or against that kernel build/headers directory
+#   make C=2 / W=1       sparse / extra warnings, passed down to Kbuild
+#   make check           every test layer (what CI runs)
+#   make demo            the Dynamic Memory + live backup demonstration
+#   make bench           benchmarks, as ratios against the physical limit
+#   make fuzz            long fuzzer runs (FUZZ_SECONDS per target)
+#   make install | dkms-install | dkms-remove | uninstall
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+LIS_VERSION := $(shell cat $(CURDIR)/VERSION)
+
+all: modules
+
+modules:
+	@test -d $(KDIR) || { echo "lis: no kernel build tree at $(KDIR): install linux-headers-$(KVER) or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra/lis modules_install
+	depmod -a $(KVER)
+
+uninstall:
+	rm -rf /lib/modules/$(KVER)/extra/lis
+	depmod -a $(KVER)
+
+dkms-install:
+	scripts/dkms.sh install $(LIS_VERSION)
+
+dkms-remove:
+	scripts/dkms.sh remove $(LIS_VERSION)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build
+
+style:
+	scripts/checkpatch.sh
+
+check:
+	scripts/check.sh
+
+fuzz:
+	scripts/run-fuzz.sh --long
+
+.PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
+	clean style check fuzz
