@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor interface: the one place that knows whether a real
+ * hypervisor is underneath.  A provider (the x86_64 Hyper-V one in
+ * lis_vmbus, or lis_sim) posts messages, signals events, and delivers the
+ * host's messages and event flags into the per-CPU SynIC pages that
+ * lis_vmbus owns, then calls lis_vmbus_isr() on that CPU in hard interrupt
+ * context.  Everything above this line is the same code on both.
+ */
+#ifndef _LIS_HV_H
+#define _LIS_HV_H
+
+#include <linux/types.h>
+#include "synic.h"
+
+struct module;
+
+/**
+ * struct lis_hv_provider - a hypervisor, real or simulated
+ * @name: shown in dmesg and sysfs
+ * @owner: module implementing the provider (pinned while attached)
+ * @start: the core's per-CPU pages exist; arrange for the hypervisor to use
+ *	them (program SIMP/SIEFP, or remember them).  Context: process.
+ * @stop: stop delivering; after it returns no lis_vmbus_isr() call is in
+ *	flight or will come.  Context: process.
+ * @post_msg: post @len (<= 240) bytes to connection @conn_id.  Returns 0,
+ *	-EAGAIN (hypervisor out of buffers: retry later) or another -errno.
+ *	Context: any, does not sleep.
+ * @signal_event: signal connection @conn_id (a channel's connection id).
+ *	Context: any, does not sleep.
+ * @eom: end of message: the slot of SINT 2 on this CPU was emptied and its
+ *	pending flag was set; deliver the next message.  Context: any, on the
+ *	CPU whose slot was consumed, does not sleep.
+ * @vp_index: the hypervisor's number for @cpu.
+ */
+struct lis_hv_provider {
+	const char *name;
+	struct module *owner;
+	int (*start)(struct lis_hv_provider *p);
+	void (*stop)(struct lis_hv_provider *p);
+	int (*post_msg)(struct lis_hv_provider *p, u32 conn_id,
+			const void *msg, u32 len);
+	int (*signal_event)(struct lis_hv_provider *p, u32 conn_id);
+	void (*eom)(struct lis_hv_provider *p);
+	u32 (*vp_index)(struct lis_hv_provider *p, unsigned int cpu);
+};
+
+int lis_hv_provider_register(struct lis_hv_provider *p);
+void lis_hv_provider_unregister(struct lis_hv_provider *p);
+
+struct lis_hv_msg_page *lis_hv_msg_page(unsigned int cpu);
+struct lis_hv_event_page *lis_hv_event_page(unsigned int cpu);
+void lis_vmbus_isr(void);
+
+#endif /* _LIS_HV_H */
