@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channels: open (rings, GPADL, OPENCHANNEL), close, send and receive on
+ * the rings, and the dispatch of the host's signals to drivers' callbacks.
+ */
+#include <linux/cpumask.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "core.h"
+
+/**
+ * lis_channel_alloc() - a channel for a new offer
+ * @vb: the connection
+ * @offer: the validated offer (copied)
+ *
+ * Context: process.
+ * Return: the channel, or NULL when out of memory.
+ */
+struct lis_channel *lis_channel_alloc(struct lis_vmbus *vb,
+				      const struct lis_chmsg_offer *offer)
+{
+	struct lis_channel *ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+
+	if (!ch)
+		return NULL;
+	ch->vb = vb;
+	ch->offer = *offer;
+	ch->relid = offer->child_relid;
+	ch->sig_conn_id = offer->connection_id;
+	ch->target_cpu = 0;
+	mutex_init(&ch->open_lock);
+	spin_lock_init(&ch->out_lock);
+	init_completion(&ch->open_done);
+	INIT_WORK(&ch->add_work, lis_bus_add_work);
+	INIT_WORK(&ch->remove_work, lis_bus_remove_work);
+	return ch;
+}
+
+/**
+ * lis_channel_free() - free a channel that is closed and off the bus
+ * @ch: the channel
+ */
+void lis_channel_free(struct lis_channel *ch)
+{
+	WARN_ON(ch->opened);
+	mutex_destroy(&ch->open_lock);
+	kfree(ch);
+}
+
+/**
+ * lis_channel_dispatch() - the host signalled channel @relid
+ * @vb: the connection
+ * @relid: the channel's id
+ *
+ * Context: softirq (the SynIC tasklet).
+ */
+void lis_channel_dispatch(struct lis_vmbus *vb, u32 relid)
+{
+	struct lis_channel *ch;
+	lis_channel_cb cb;
+
+	rcu_read_lock();
+	ch = lis_vmbus_channel(vb, relid);
+	if (ch) {
+		cb = READ_ONCE(ch->cb);
+		if (cb) {
+			ch->stats.interrupts++;
+			cb(READ_ONCE(ch->cb_ctx));
+		}
+	}
+	rcu_read_unlock();
+}
+
+/* One line per channel, the first time its rings are found corrupt. */
+static int lis_channel_broken(struct lis_channel *ch, struct lis_ring *ring)
+{
+	if (!xchg(&ch->broken_logged, true))
+		pr_err_ratelimited("channel %u: host wrote a bad %s in the %s ring; channel marked broken\n",
+				   ch->relid, ring->broken_field,
+				   ring == &ch->out ? "outbound" : "inbound");
+	return -EIO;
+}
+
+static void lis_channel_signal(struct lis_channel *ch)
+{
+	struct lis_hv_provider *prov = READ_ONCE(ch->vb->prov);
+
+	if (!prov)
+		return;
+	ch->stats.signals++;
+	prov->signal_event(prov, ch->sig_conn_id);
+}
+
+static void lis_channel_release_rings(struct lis_channel *ch)
+{
+	int ret;
+
+	ret = lis_gpadl_teardown(ch->vb, ch->gpadl);
+	if (ret) {
+		/* The host may still write to the rings: never free them. */
+		pr_err("channel %u: GPADL %u not torn down (%d); leaking %u bytes\n",
+		       ch->relid, ch->gpadl, ret, ch->ring_bytes);
+	} else {
+		vfree(ch->ring_mem);
+	}
+	/* Later sends and reads find no ring rather than freed memory. */
+	spin_lock_irq(&ch->out_lock);
+	memset(&ch->out, 0, sizeof(ch->out));
+	memset(&ch->in, 0, sizeof(ch->in));
+	spin_unlock_irq(&ch->out_lock);
+	ch->ring_mem = NULL;
+	ch->gpadl = 0;
+}
+
+static int lis_channel_check_sizes(u32 out_bytes, u32 in_bytes)
+{
+	u64 total = (u64)out_bytes + in_bytes;
+
+	if (!PAGE_ALIGNED(out_bytes) || !PAGE_ALIGNED(in_bytes) ||
+	    out_bytes < LIS_RING_MIN_BYTES || in_bytes < LIS_RING_MIN_BYTES ||
+	    out_bytes > LIS_RING_MAX_BYTES || in_bytes > LIS_RING_MAX_BYTES)
+		return -EINVAL;
+	if (total > (u64)LIS_GPADL_MAX_PFNS << PAGE_SHIFT)
+		return -E2BIG;
+	return 0;
+}
+
+/**
+ * lis_channel_open() - open a channel: allocate rings, share them, connect
+ * @ch: the channel (from the lis_device passed to probe)
+ * @out_ring_bytes: guest-to-host ring, header page included; page multiple
+ * @in_ring_bytes: host-to-guest ring, header page included; page multiple
+ * @user_data: up to 120 bytes passed to the host in OPENCHANNEL, or NULL
+ * @user_len: bytes in @user_data
+ * @cb: called when the host signals the channel (see lis_channel_cb)
+ * @ctx: argument for @cb
+ *
+ * @cb may run before this function returns.
+ *
+ * Context: process; sleeps until the host answers (bounded).
+ * Return: 0; -EINVAL for bad sizes; -E2BIG for rings larger than a GPADL
+ * can hold; -EBUSY if already open; -ENODEV if rescinded; -ETIMEDOUT if
+ * the host did not answer; -EIO if the host refused; -ENOMEM.
+ */
+int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
+		     u32 in_ring_bytes, const void *user_data, u32 user_len,
+		     lis_channel_cb cb, void *ctx)
+{
+	struct lis_vmbus *vb = ch->vb;
+	struct lis_hv_provider *prov;
+	u32 total;
+	int ret;
+
+	ret = lis_channel_check_sizes(out_ring_bytes, in_ring_bytes);
+	if (ret)
+		return ret;
+	if (user_len > sizeof(ch->offer.user_def) || (user_len && !user_data))
+		return -EINVAL;
+	total = out_ring_bytes + in_ring_bytes;
+
+	mutex_lock(&ch->open_lock);
+	ret = -EBUSY;
+	if (ch->opened)
+		goto unlock;
+	ret = -ENODEV;
+	if (READ_ONCE(ch->rescinded))
+		goto unlock;
+
+	ret = -ENOMEM;
+	ch->ring_mem = vzalloc(total);
+	if (!ch->ring_mem)
+		goto unlock;
+	ch->ring_bytes = total;
+	if (lis_ring_init(&ch->out, ch->ring_mem, out_ring_bytes) ||
+	    lis_ring_init(&ch->in, ch->ring_mem + out_ring_bytes,
+			  in_ring_bytes)) {
+		ret = -EINVAL;
+		goto free_rings;
+	}
+	lis_ring_reset_shared(&ch->out);
+	lis_ring_reset_shared(&ch->in);
+	memset(&ch->stats, 0, sizeof(ch->stats));
+	ch->broken_logged = false;
+
+	ret = lis_gpadl_create(vb, ch->relid, ch->ring_mem, total, &ch->gpadl);
+	if (ret)
+		goto free_rings;
+
+	WRITE_ONCE(ch->cb_ctx, ctx);
+	/* Publish the context before the callback that reads it. */
+	smp_store_release(&ch->cb, cb);
+
+	reinit_completion(&ch->open_done);
+	ch->open_status = -EIO;
+	mutex_lock(&vb->conn_lock);
+	prov = vb->prov;
+	ret = lis_conn_open(vb->conn, ch->relid, ch->gpadl,
+			    prov->vp_index(prov, ch->target_cpu),
+			    out_ring_bytes >> PAGE_SHIFT, user_data, user_len);
+	lis_vmbus_run_actions(vb);
+	mutex_unlock(&vb->conn_lock);
+	if (ret)
+		goto clear_cb;
+
+	if (!wait_for_completion_timeout(&ch->open_done,
+					 LIS_REQUEST_TIMEOUT)) {
+		/*
+		 * A late answer could still open the channel on the host
+		 * side: keep the rings shared and give up on the channel.
+		 */
+		pr_err("channel %u: host did not answer OPENCHANNEL; channel unusable\n",
+		       ch->relid);
+		ch->out.broken = true;
+		ch->out.broken_field = "open timeout";
+		ch->in.broken = true;
+		ch->in.broken_field = "open timeout";
+		WRITE_ONCE(ch->cb, NULL);
+		ret = -ETIMEDOUT;
+		goto unlock;
+	}
+	ret = ch->open_status;
+	if (ret)
+		goto clear_cb;
+	ch->opened = true;
+	mutex_unlock(&ch->open_lock);
+	return 0;
+
+clear_cb:
+	WRITE_ONCE(ch->cb, NULL);
+	synchronize_rcu();
+	lis_channel_release_rings(ch);
+	mutex_unlock(&ch->open_lock);
+	return ret;
+free_rings:
+	vfree(ch->ring_mem);
+	ch->ring_mem = NULL;
+unlock:
+	mutex_unlock(&ch->open_lock);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_open, LIS);
+
+/**
+ * lis_channel_close() - close an open channel and free its rings
+ * @ch: the channel
+ *
+ * After it returns the callback is not running and will not run again.
+ * Closing a rescinded channel sends nothing to the host.
+ *
+ * Context: process; sleeps until the host confirms (bounded).
+ */
+void lis_channel_close(struct lis_channel *ch)
+{
+	struct lis_vmbus *vb = ch->vb;
+
+	mutex_lock(&ch->open_lock);
+	if (!ch->opened)
+		goto unlock;
+
+	WRITE_ONCE(ch->cb, NULL);
+	/* The SynIC tasklet calls callbacks under rcu_read_lock(). */
+	synchronize_rcu();
+
+	mutex_lock(&vb->conn_lock);
+	lis_conn_close(vb->conn, ch->relid);
+	lis_vmbus_run_actions(vb);
+	mutex_unlock(&vb->conn_lock);
+
+	ch->opened = false;
+	lis_channel_release_rings(ch);
+unlock:
+	mutex_unlock(&ch->open_lock);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_close, LIS);
+
+/**
+ * lis_channel_sendv() - send one packet gathered from several buffers
+ * @ch: an open channel
+ * @vec: the packet's data, in pieces (the descriptor is added here)
+ * @nvec: number of pieces
+ * @trans_id: transaction id carried in the descriptor
+ * @type: LIS_VMPKT_DATA_INBAND or another packet type
+ * @flags: LIS_VMPKT_F_COMPLETION_REQUESTED or 0
+ *
+ * Does not wait for room.  When the ring is full it asks the host (through
+ * pending_send_sz) to signal the channel once the packet would fit, so the
+ * driver's callback runs and it can retry.
+ *
+ * Context: any; writers are serialised by the channel.
+ * Return: 0; -EAGAIN if the ring is full; -EIO if the channel is broken;
+ * -ENOTCONN if it is not open; -EINVAL for an oversized packet.
+ */
+int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
+		      unsigned int nvec, u64 trans_id, u16 type, u16 flags)
+{
+	struct lis_vmpacket_desc desc = {};
+	struct lis_kvec all[8];
+	unsigned long irqflags;
+	bool signal = false;
+	u32 len = 0, pkt;
+	unsigned int i;
+	int ret;
+
+	if (!READ_ONCE(ch->out.hdr))
+		return -ENOTCONN;
+	if (nvec + 1 > ARRAY_SIZE(all))
+		return -EINVAL;
+	for (i = 0; i < nvec; i++) {
+		if (check_add_overflow(len, vec[i].len, &len))
+			return -EINVAL;
+		all[i + 1] = vec[i];
+	}
+	if (len > ch->out.size)
+		return -EINVAL;
+	pkt = ALIGN(sizeof(desc) + len, 8);
+	desc.type = type;
+	desc.offset8 = sizeof(desc) >> 3;
+	desc.len8 = pkt >> 3;
+	desc.flags = flags;
+	desc.trans_id = trans_id;
+	all[0].base = &desc;
+	all[0].len = sizeof(desc);
+
+	spin_lock_irqsave(&ch->out_lock, irqflags);
+	ret = lis_ring_write(&ch->out, all, nvec + 1, &signal);
+	if (!ret) {
+		ch->stats.out_packets++;
+		ch->stats.out_bytes += pkt;
+		if (READ_ONCE(ch->out.hdr->pending_send_sz))
+			lis_ring_set_pending_send(&ch->out, 0);
+	} else if (ret == -EAGAIN) {
+		ch->stats.out_full++;
+		lis_ring_set_pending_send(&ch->out,
+					  pkt + LIS_RING_TRAILER_SIZE);
+		/* Room may have appeared before the host saw the request. */
+		if (lis_ring_bytes_to_write(&ch->out) >
+		    pkt + LIS_RING_TRAILER_SIZE) {
+			ret = lis_ring_write(&ch->out, all, nvec + 1, &signal);
+			if (!ret)
+				lis_ring_set_pending_send(&ch->out, 0);
+		}
+	}
+	spin_unlock_irqrestore(&ch->out_lock, irqflags);
+
+	if (ret == -EIO)
+		return lis_channel_broken(ch, &ch->out);
+	if (signal)
+		lis_channel_signal(ch);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_sendv, LIS);
+
+/**
+ * lis_channel_send() - send one packet
+ * @ch: an open channel
+ * @buf: the packet's data
+ * @len: its length
+ * @trans_id: transaction id carried in the descriptor
+ * @type: LIS_VMPKT_DATA_INBAND or another packet type
+ * @flags: LIS_VMPKT_F_COMPLETION_REQUESTED or 0
+ *
+ * Context: any; see lis_channel_sendv().
+ * Return: as lis_channel_sendv().
+ */
+int lis_channel_send(struct lis_channel *ch, const void *buf, u32 len,
+		     u64 trans_id, u16 type, u16 flags)
+{
+	struct lis_kvec v = { .base = buf, .len = len };
+
+	return lis_channel_sendv(ch, &v, 1, trans_id, type, flags);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_send, LIS);
+
+static int lis_channel_read(struct lis_channel *ch, void *buf, u32 buflen,
+			    u32 *actual, u64 *trans_id, bool raw)
+{
+	struct lis_vmpacket_desc desc;
+	bool signal = false;
+	u32 off, len;
+	int ret;
+
+	if (!READ_ONCE(ch->in.hdr))
+		return -ENOTCONN;
+	ret = lis_ring_peek(&ch->in, &desc);
+	if (ret == -EIO)
+		return lis_channel_broken(ch, &ch->in);
+	if (ret)
+		return ret;
+
+	off = raw ? 0 : desc.offset8 << 3;
+	len = ch->in.pkt_len - off;
+	*actual = len;
+	if (trans_id)
+		*trans_id = desc.trans_id;
+	if (len > buflen)
+		return -ENOBUFS;
+	ret = lis_ring_copy_packet(&ch->in, off, buf, len);
+	if (ret)
+		return ret == -EIO ? lis_channel_broken(ch, &ch->in) : ret;
+	ch->stats.in_packets++;
+	ch->stats.in_bytes += ch->in.pkt_len;
+	lis_ring_skip(&ch->in);
+	lis_ring_commit_read(&ch->in, &signal);
+	if (signal)
+		lis_channel_signal(ch);
+	return 0;
+}
+
+/**
+ * lis_channel_recv() - take the next packet's data off the inbound ring
+ * @ch: an open channel
+ * @buf: where the data (after the descriptor) goes
+ * @buflen: room in @buf
+ * @actual: the data's length (also set for -ENOBUFS)
+ * @trans_id: the descriptor's transaction id, or NULL
+ *
+ * Context: any; callers serialise readers of one channel (the callback is
+ * never concurrent with itself).
+ * Return: 0; -EAGAIN if the ring is empty; -ENOBUFS if @buflen is too small
+ * (the packet stays); -EIO if the channel is broken.
+ */
+int lis_channel_recv(struct lis_channel *ch, void *buf, u32 buflen,
+		     u32 *actual, u64 *trans_id)
+{
+	return lis_channel_read(ch, buf, buflen, actual, trans_id, false);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv, LIS);
+
+/**
+ * lis_channel_recv_raw() - take the next whole packet, descriptor included
+ * @ch: an open channel
+ * @buf: where the packet goes
+ * @buflen: room in @buf
+ * @actual: the packet's length (also set for -ENOBUFS)
+ *
+ * Context: as lis_channel_recv().
+ * Return: as lis_channel_recv().
+ */
+int lis_channel_recv_raw(struct lis_channel *ch, void *buf, u32 buflen,
+			 u32 *actual)
+{
+	return lis_channel_read(ch, buf, buflen, actual, NULL, true);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_raw, LIS);
+
+/**
+ * lis_channel_batch_begin() - stop the host's signals while draining
+ * @ch: an open channel
+ *
+ * Context: the channel's reader.
+ */
+void lis_channel_batch_begin(struct lis_channel *ch)
+{
+	lis_ring_mask_interrupts(&ch->in);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_batch_begin, LIS);
+
+/**
+ * lis_channel_batch_end() - re-enable signals after draining
+ * @ch: an open channel
+ *
+ * Context: the channel's reader.
+ * Return: true if packets arrived meanwhile: drain again, then call this
+ * again.
+ */
+bool lis_channel_batch_end(struct lis_channel *ch)
+{
+	return lis_ring_unmask_interrupts(&ch->in);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_batch_end, LIS);
+
+/**
+ * lis_channel_out_free() - bytes free in the outbound ring
+ * @ch: an open channel
+ *
+ * Context: any.
+ * Return: free bytes (0 if broken).
+ */
+u32 lis_channel_out_free(struct lis_channel *ch)
+{
+	return lis_ring_bytes_to_write(&ch->out);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_out_free, LIS);
+
+/**
+ * lis_channel_in_avail() - bytes waiting in the inbound ring
+ * @ch: an open channel
+ *
+ * Context: the channel's reader.
+ * Return: bytes available (0 if broken).
+ */
+u32 lis_channel_in_avail(struct lis_channel *ch)
+{
+	return lis_ring_bytes_to_read(&ch->in);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_in_avail, LIS);
+
+/**
+ * lis_channel_is_broken() - did the host corrupt this channel's rings?
+ * @ch: the channel
+ *
+ * Context: any.
+ * Return: true once either ring was found corrupt.
+ */
+bool lis_channel_is_broken(struct lis_channel *ch)
+{
+	return READ_ONCE(ch->out.broken) || READ_ONCE(ch->in.broken);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_is_broken, LIS);
+
+/**
+ * lis_channel_is_rescinded() - did the host withdraw this channel?
+ * @ch: the channel
+ *
+ * Context: any.
+ * Return: true once the host rescinded it; its device is being removed.
+ */
+bool lis_channel_is_rescinded(struct lis_channel *ch)
+{
+	return READ_ONCE(ch->rescinded);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_is_rescinded, LIS);
+
+/**
+ * lis_channel_device() - the device a channel belongs to
+ * @ch: the channel
+ *
+ * Context: any.
+ * Return: the device.
+ */
+struct lis_device *lis_channel_device(struct lis_channel *ch)
+{
+	return ch->device;
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_device, LIS);
+
+/**
+ * lis_vmbus_version() - the VMBus protocol version negotiated with the host
+ * @ch: any channel of the connection
+ *
+ * Context: any.
+ * Return: (major << 16) | minor.
+ */
+u32 lis_vmbus_version(struct lis_channel *ch)
+{
+	return READ_ONCE(ch->vb->conn->version);
+}
+EXPORT_SYMBOL_NS_GPL(lis_vmbus_version, LIS);

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * lis_vmbus internals shared by its kernel-glue files: the one connection
+ * to the host, its channels, and the per-CPU interrupt plumbing.
+ */
+#ifndef _LIS_VMBUS_CORE_H
+#define _LIS_VMBUS_CORE_H
+
+#include <linux/completion.h>
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include <lis/conn.h>
+#include <lis/hv.h>
+#include <lis/vmbus.h>
+
+/* How long the guest waits for the host's answers. */
+#define LIS_CONNECT_TIMEOUT	(30 * HZ)
+#define LIS_REQUEST_TIMEOUT	(30 * HZ)
+#define LIS_UNLOAD_TIMEOUT	(30 * HZ)
+
+/**
+ * struct lis_channel - one offered channel
+ * @vb: the connection it belongs to
+ * @device: its device on the bus (NULL until registered)
+ * @offer: the host's offer, validated
+ * @relid: the host's id for the channel
+ * @sig_conn_id: connection id to signal the host with
+ * @target_cpu: CPU the host signals for this channel
+ * @open_lock: serialises lis_channel_open() and lis_channel_close(); protects
+ *	@opened, @ring_mem, @ring_bytes and @gpadl
+ * @opened: the host accepted OPENCHANNEL and the channel is not closed yet
+ * @ring_mem: both rings, outbound first (vmalloc'd, shared with the host)
+ * @ring_bytes: size of @ring_mem
+ * @gpadl: GPADL handle of @ring_mem
+ * @out_lock: serialises writers of @out, and its stats
+ * @out: outbound ring (guest writes)
+ * @in: inbound ring (guest reads; callers serialise readers)
+ * @cb: callback for inbound signals; NULL when closed (RCU-published)
+ * @cb_ctx: its argument
+ * @open_done: completed by the OPENCHANNEL result
+ * @open_status: that result
+ * @rescinded: the host withdrew the channel
+ * @broken_logged: the "marked broken" line was printed
+ * @dropping: someone is taking the channel off the bus (conn_lock)
+ * @stats: counters shown in sysfs
+ * @add_work: registers @device (on the device workqueue)
+ * @remove_work: unregisters it after a rescind
+ */
+struct lis_channel {
+	struct lis_vmbus *vb;
+	struct lis_device *device;
+	struct lis_chmsg_offer offer;
+	u32 relid;
+	u32 sig_conn_id;
+	unsigned int target_cpu;
+
+	struct mutex open_lock;
+	bool opened;
+	void *ring_mem;
+	u32 ring_bytes;
+	u32 gpadl;
+
+	spinlock_t out_lock;
+	struct lis_ring out;
+	struct lis_ring in;
+
+	lis_channel_cb cb;
+	void *cb_ctx;
+
+	struct completion open_done;
+	int open_status;
+	bool rescinded;
+	bool broken_logged;
+	bool dropping;
+
+	struct lis_channel_stats stats;
+	struct work_struct add_work;
+	struct work_struct remove_work;
+};
+
+/**
+ * struct lis_gpadl_wait - a task waiting for a GPADL answer
+ * @node: in lis_vmbus.gpadl_waits
+ * @handle: GPADL handle waited for
+ * @done: completed by GPADL_CREATED / GPADL_TORNDOWN
+ * @status: the answer
+ */
+struct lis_gpadl_wait {
+	struct list_head node;
+	u32 handle;
+	struct completion done;
+	int status;
+};
+
+/**
+ * struct lis_vmbus - the connection to one host
+ * @prov: the hypervisor provider; set while attached
+ * @conn_lock: protects @conn, @gpadl_waits, @relid_map updates, and the
+ *	connection results below; held while the state machine's actions run
+ * @conn: the connection state machine (pure code, conn.c)
+ * @contact_pages: interrupt page and the two monitor pages, zeroed
+ * @connected: completed when version negotiation ends (either way)
+ * @connect_status: 0 or the failure
+ * @all_offers: completed by ALLOFFERS_DELIVERED
+ * @unloaded: completed by UNLOAD_RESPONSE
+ * @relid_map: channel by relid (RCU readers: the event tasklet)
+ * @gpadl_waits: tasks waiting for GPADL answers
+ * @msg_lock: protects @msg_list
+ * @msg_list: host messages copied out of the SynIC slot, oldest first
+ * @msg_work: feeds @msg_list to the state machine
+ * @msg_wq: ordered workqueue for @msg_work
+ * @dev_wq: ordered workqueue for device add and remove
+ * @root: parent device of every lis_vmbus device
+ */
+struct lis_vmbus {
+	struct lis_hv_provider *prov;
+
+	struct mutex conn_lock;
+	struct lis_conn *conn;
+	void *contact_pages[3];
+	struct completion connected;
+	int connect_status;
+	struct completion all_offers;
+	struct completion unloaded;
+
+	struct lis_channel __rcu **relid_map;
+	struct list_head gpadl_waits;
+
+	spinlock_t msg_lock;
+	struct list_head msg_list;
+	struct work_struct msg_work;
+	struct workqueue_struct *msg_wq;
+	struct workqueue_struct *dev_wq;
+
+	struct device *root;
+};
+
+/* hv.c: per-CPU SynIC pages and the interrupt path */
+int lis_synic_init(struct lis_vmbus *vb);
+void lis_synic_exit(void);
+void lis_synic_quiesce(void);
+
+/* connection.c */
+int lis_vmbus_conn_init(struct lis_vmbus *vb);
+void lis_vmbus_conn_exit(struct lis_vmbus *vb);
+void lis_vmbus_flush_msgs(struct lis_vmbus *vb);
+int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p);
+void lis_vmbus_disconnect(struct lis_vmbus *vb);
+int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
+			gfp_t gfp);
+int lis_vmbus_post(struct lis_vmbus *vb, u32 conn_id, const void *msg,
+		   u32 len);
+void lis_vmbus_run_actions(struct lis_vmbus *vb);
+struct lis_channel *lis_vmbus_channel(struct lis_vmbus *vb, u32 relid);
+int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
+		     u32 *handle);
+int lis_gpadl_teardown(struct lis_vmbus *vb, u32 handle);
+
+/* channel.c */
+struct lis_channel *lis_channel_alloc(struct lis_vmbus *vb,
+				      const struct lis_chmsg_offer *offer);
+void lis_channel_free(struct lis_channel *ch);
+void lis_channel_dispatch(struct lis_vmbus *vb, u32 relid);
+
+/* bus.c */
+extern struct bus_type lis_bus_type;
+int lis_bus_init(struct lis_vmbus *vb);
+void lis_bus_exit(struct lis_vmbus *vb);
+void lis_bus_add_work(struct work_struct *work);
+void lis_bus_remove_work(struct work_struct *work);
+void lis_bus_remove_all(struct lis_vmbus *vb);
+
+#endif /* _LIS_VMBUS_CORE_H */
