@@ -4,6 +4,7 @@
  * the rings, and the dispatch of the host's signals to drivers' callbacks.
  */
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 

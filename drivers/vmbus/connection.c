@@ -6,6 +6,7 @@
  * open, unload) sleep on completions with a bound.
  */
 #include <linux/delay.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -282,7 +283,7 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 		void *p = mem + ((size_t)i << PAGE_SHIFT);
 
 		pfns[i] = is_vmalloc_addr(p) ? vmalloc_to_pfn(p) :
-					       virt_to_pfn(p);
+					       page_to_pfn(virt_to_page(p));
 	}
 
 	init_completion(&w.done);
