@@ -73,6 +73,9 @@ static_assert(sizeof(struct lis_vmpacket_desc) == 16);
  *	pending_send_sz signalling rule
  * @pkt_len: validated length of the packet lis_ring_peek() returned (0: none);
  *	later calls use this copy, never the descriptor in shared memory again
+ * @reader_synced: @priv_read_index and @read_start hold the shared
+ *	read_index: set by the reader's first call (or lis_ring_reset_shared()),
+ *	since lis_ring_init() does not touch shared memory
  * @broken: set on the first invalid value read from shared memory
  * @broken_field: names the invalid field ("write_index", "desc.len8", ...)
  *
@@ -88,6 +91,7 @@ struct lis_ring {
 	u32 priv_read_index;
 	u32 read_start;
 	u32 pkt_len;
+	bool reader_synced;
 	bool broken;
 	const char *broken_field;
 };
