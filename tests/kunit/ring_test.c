@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite "lis_ring": the VMBus ring buffer primitives.
+ *
+ * ring.c is compiled into this module, so the suite needs nothing from
+ * lis_vmbus.  Each test sets up two views of one ring, a writer ("guest")
+ * and a reader ("host"), over memory allocated with kmalloc() at exactly
+ * the ring's size: with KASAN, any access outside the ring is reported.
+ * (Sizes are 8 KiB, a slab object with a KASAN redzone, or 12 KiB, a
+ * page allocation with a redzone in its last 4 KiB.)
+ */
+#define LIS_NO_EXPORT
+#include "../../drivers/vmbus/ring.c"
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#define RING_8K		(2 * LIS_HV_PAGE_SIZE)
+#define RING_12K	(3 * LIS_HV_PAGE_SIZE)
+#define FILL		0x5a
+
+struct ring_pair {
+	u8 *mem;
+	u32 bytes;
+	u32 size;
+	struct lis_ring w;	/* writer view */
+	struct lis_ring r;	/* reader view, synchronised lazily */
+};
+
+static struct ring_pair *pair_new(struct kunit *test, u32 bytes)
+{
+	struct ring_pair *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->bytes = bytes;
+	p->size = bytes - LIS_HV_PAGE_SIZE;
+	p->mem = kunit_kmalloc(test, bytes, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p->mem);
+	memset(p->mem, FILL, bytes);
+	KUNIT_ASSERT_EQ(test, lis_ring_init(&p->w, p->mem, bytes), 0);
+	KUNIT_ASSERT_EQ(test, lis_ring_init(&p->r, p->mem, bytes), 0);
+	lis_ring_reset_shared(&p->w);
+	return p;
+}
+
+static struct lis_ring_hdr *hdr(struct ring_pair *p)
+{
+	return (struct lis_ring_hdr *)p->mem;
+}
+
+static u8 *data(struct ring_pair *p)
+{
+	return p->mem + LIS_HV_PAGE_SIZE;
+}
+
+/* Move an empty ring to @pos; only before the reader's first call. */
+static void pair_seek(struct kunit *test, struct ring_pair *p, u32 pos)
+{
+	KUNIT_ASSERT_FALSE(test, p->r.reader_synced);
+	hdr(p)->write_index = pos;
+	hdr(p)->read_index = pos;
+}
+
+static void pattern(u8 *buf, u32 len, u32 seed)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = seed + i * 7;
+}
+
+/* Write an in-band packet of @len pattern bytes; returns the error. */
+static int put(struct kunit *test, struct ring_pair *p, u32 len, u32 seed,
+	       bool *signal)
+{
+	u8 *buf = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pattern(buf, len, seed);
+	ret = lis_ring_write_inband(&p->w, LIS_VMPKT_DATA_INBAND,
+				    LIS_VMPKT_F_COMPLETION_REQUESTED, seed,
+				    buf, len, signal);
+	kunit_kfree(test, buf);
+	return ret;
+}
+
+/* Read back the packet put() wrote, check it, and skip it. */
+static void get(struct kunit *test, struct ring_pair *p, u32 len, u32 seed)
+{
+	struct lis_vmpacket_desc d;
+	u8 *want, *buf;
+
+	want = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+	buf = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	pattern(want, len, seed);
+
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, LIS_VMPKT_DATA_INBAND);
+	KUNIT_EXPECT_EQ(test, d.flags, LIS_VMPKT_F_COMPLETION_REQUESTED);
+	KUNIT_EXPECT_EQ(test, d.offset8, 2);
+	KUNIT_EXPECT_EQ(test, d.len8, (16 + len + 7) / 8);
+	KUNIT_EXPECT_EQ(test, d.trans_id, (u64)seed);
+	KUNIT_EXPECT_EQ(test, p->r.pkt_len, (u32)d.len8 * 8);
+	KUNIT_ASSERT_EQ(test, lis_ring_copy_packet(&p->r, 16, buf, len), 0);
+	KUNIT_EXPECT_MEMEQ(test, buf, want, len);
+	lis_ring_skip(&p->r);
+	KUNIT_EXPECT_EQ(test, p->r.pkt_len, 0);
+	kunit_kfree(test, want);
+	kunit_kfree(test, buf);
+}
+
+static u32 packet_bytes(u32 len)
+{
+	return ALIGN(16 + len, 8) + LIS_RING_TRAILER_SIZE;
+}
+
+/* The trailer of the packet that started at @start, @plen bytes long. */
+static u64 trailer_at(struct ring_pair *p, u32 start, u32 plen)
+{
+	u32 pos = (start + plen) % p->size;
+	u64 t;
+
+	memcpy(&t, data(p) + pos, sizeof(t));
+	return t;
+}
+
+/* A broken ring fails every call and does not recover. */
+static void expect_dead(struct kunit *test, struct lis_ring *ring,
+			const char *field)
+{
+	struct lis_vmpacket_desc d;
+	struct lis_kvec v = { .base = &d, .len = sizeof(d) };
+	bool sig = true;
+	u8 buf[8];
+
+	KUNIT_EXPECT_TRUE(test, ring->broken);
+	KUNIT_EXPECT_STREQ(test, ring->broken_field, field);
+	KUNIT_EXPECT_EQ(test, lis_ring_peek(ring, &d), -EIO);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(ring, 0, buf, 8), -EIO);
+	KUNIT_EXPECT_EQ(test, lis_ring_write(ring, &v, 1, &sig), -EIO);
+	KUNIT_EXPECT_FALSE(test, sig);
+	sig = true;
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband(ring, 6, 0, 0, buf, 8,
+						    &sig), -EIO);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(ring), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(ring), 0);
+	KUNIT_EXPECT_FALSE(test, lis_ring_unmask_interrupts(ring));
+	sig = true;
+	lis_ring_commit_read(ring, &sig);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_TRUE(test, ring->broken);
+	KUNIT_EXPECT_STREQ(test, ring->broken_field, field);
+}
+
+/* --- lis_ring_init() ---------------------------------------------------- */
+
+struct init_case {
+	const char *name;
+	u32 bytes;
+	int ret;
+};
+
+static const struct init_case init_cases[] = {
+	{ "zero", 0, -EINVAL },
+	{ "header_only", LIS_HV_PAGE_SIZE, -EINVAL },
+	{ "below_min", RING_8K - 8, -EINVAL },
+	{ "min", LIS_RING_MIN_BYTES, 0 },
+	{ "not_page_multiple", RING_8K + 8, -EINVAL },
+	{ "three_pages", RING_12K, 0 },
+	{ "max", LIS_RING_MAX_BYTES, 0 },
+	{ "above_max", LIS_RING_MAX_BYTES + LIS_HV_PAGE_SIZE, -EINVAL },
+	{ "u32_max_page", 0xfffff000U, -EINVAL },
+};
+
+KUNIT_ARRAY_PARAM_DESC(init, init_cases, name);
+
+static void lis_ring_init_test(struct kunit *test)
+{
+	const struct init_case *c = test->param_value;
+	/* lis_ring_init() never touches memory: this stands in for all. */
+	static u8 dummy[2 * LIS_HV_PAGE_SIZE];
+	struct lis_ring ring;
+
+	memset(&ring, 0xa5, sizeof(ring));
+	KUNIT_ASSERT_EQ(test, lis_ring_init(&ring, dummy, c->bytes), c->ret);
+	if (c->ret) {
+		expect_dead(test, &ring, "init");
+		return;
+	}
+	KUNIT_EXPECT_PTR_EQ(test, (void *)ring.hdr, (void *)dummy);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)ring.data,
+			    (void *)(dummy + LIS_HV_PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, ring.size, c->bytes - LIS_HV_PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ring.priv_read_index, 0);
+	KUNIT_EXPECT_EQ(test, ring.read_start, 0);
+	KUNIT_EXPECT_EQ(test, ring.pkt_len, 0);
+	KUNIT_EXPECT_FALSE(test, ring.reader_synced);
+	KUNIT_EXPECT_FALSE(test, ring.broken);
+	KUNIT_EXPECT_NULL(test, ring.broken_field);
+}
+
+static void lis_ring_init_null_test(struct kunit *test)
+{
+	struct lis_ring ring;
+
+	KUNIT_EXPECT_EQ(test, lis_ring_init(&ring, NULL, RING_8K), -EINVAL);
+	expect_dead(test, &ring, "init");
+}
+
+/* --- lis_ring_reset_shared() -------------------------------------------- */
+
+static void lis_ring_reset_shared_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	struct lis_ring_hdr *h = hdr(p);
+
+	memset(h, 0xff, sizeof(*h));
+	lis_ring_reset_shared(&p->w);
+	KUNIT_EXPECT_EQ(test, h->write_index, 0);
+	KUNIT_EXPECT_EQ(test, h->read_index, 0);
+	KUNIT_EXPECT_EQ(test, h->interrupt_mask, 0);
+	KUNIT_EXPECT_EQ(test, h->pending_send_sz, 0);
+	KUNIT_EXPECT_EQ(test, h->feature_bits, LIS_RING_FEAT_PENDING_SEND_SZ);
+	KUNIT_EXPECT_TRUE(test, p->w.reader_synced);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), p->size);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(&p->r), 0);
+	/* Data area untouched. */
+	KUNIT_EXPECT_EQ(test, data(p)[0], FILL);
+	KUNIT_EXPECT_EQ(test, data(p)[p->size - 1], FILL);
+}
+
+/* --- round trips -------------------------------------------------------- */
+
+static const u32 round_trip_lens[] = {
+	0, 1, 7, 8, 9, 15, 16, 17, 100, 511, 1000, 2048, 4064,
+};
+
+static void round_trip_desc(const u32 *len, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "len_%u", *len);
+}
+
+KUNIT_ARRAY_PARAM(round_trip, round_trip_lens, round_trip_desc);
+
+/* Enough packets to wrap an 8 KiB ring several times, one at a time. */
+static void lis_ring_round_trip_test(struct kunit *test)
+{
+	u32 len = *(const u32 *)test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u32 plen = packet_bytes(len), i, start;
+	struct lis_vmpacket_desc d;
+	bool sig, rsig;
+
+	for (i = 0; i < 3 * p->size / plen + 3; i++) {
+		start = hdr(p)->write_index;
+		KUNIT_ASSERT_EQ(test, put(test, p, len, i, &sig), 0);
+		KUNIT_EXPECT_TRUE(test, sig);	/* empty before, unmasked */
+		KUNIT_EXPECT_EQ(test, hdr(p)->write_index,
+				(start + plen) % p->size);
+		KUNIT_EXPECT_EQ(test, trailer_at(p, start, plen - 8),
+				(u64)start << 32);
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(&p->r), plen);
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w),
+				p->size - plen);
+		get(test, p, len, i);
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(&p->r), 0);
+		/* Not committed yet: the writer still sees the packet. */
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w),
+				p->size - plen);
+		lis_ring_commit_read(&p->r, &rsig);
+		KUNIT_EXPECT_FALSE(test, rsig);
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), p->size);
+		KUNIT_EXPECT_EQ(test, lis_ring_peek(&p->r, &d), -EAGAIN);
+	}
+	KUNIT_EXPECT_FALSE(test, p->w.broken);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+}
+
+/* Several packets in flight, read back in a batch, on a 12 KiB ring. */
+static void lis_ring_many_in_flight_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_12K);
+	u32 round, n, i, seed = 0, rseed;
+	bool sig;
+
+	for (round = 0; round < 40; round++) {
+		rseed = seed;
+		for (n = 0; ; n++) {
+			int ret = put(test, p, (seed * 37) % 700, seed, &sig);
+
+			if (ret == -EAGAIN)
+				break;
+			KUNIT_ASSERT_EQ(test, ret, 0);
+			KUNIT_EXPECT_EQ(test, sig, n == 0);
+			seed++;
+		}
+		KUNIT_ASSERT_GT(test, n, 0);
+		for (i = 0; i < n; i++, rseed++)
+			get(test, p, (rseed * 37) % 700, rseed);
+		lis_ring_commit_read(&p->r, &sig);
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), p->size);
+	}
+}
+
+/* --- wrap-around -------------------------------------------------------- */
+
+struct wrap_case {
+	const char *name;
+	u32 bytes;	/* ring size */
+	u32 back;	/* start this many bytes before the end of data */
+	u32 len;	/* payload bytes */
+};
+
+static const struct wrap_case wrap_cases[] = {
+	{ "payload_split", RING_8K, 24, 40 },
+	{ "payload_split_12k", RING_12K, 24, 40 },
+	{ "payload_split_odd_len", RING_8K, 32, 37 },
+	{ "payload_split_short", RING_8K, 24, 9 },
+	{ "descriptor_split", RING_8K, 8, 40 },
+	{ "descriptor_split_12k", RING_12K, 8, 1000 },
+	{ "descriptor_only_split", RING_8K, 8, 0 },
+	{ "trailer_at_last_slot", RING_8K, 24, 0 },
+	{ "packet_ends_at_end", RING_8K, 32, 16 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(wrap, wrap_cases, name);
+
+static void lis_ring_wrap_test(struct kunit *test)
+{
+	const struct wrap_case *c = test->param_value;
+	struct ring_pair *p = pair_new(test, c->bytes);
+	u32 start = p->size - c->back, plen = packet_bytes(c->len);
+	bool sig;
+
+	pair_seek(test, p, start);
+	KUNIT_ASSERT_EQ(test, put(test, p, c->len, 3, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, (start + plen) % p->size);
+	KUNIT_EXPECT_EQ(test, trailer_at(p, start, plen - 8),
+			(u64)start << 32);
+	/* Nothing past the packet was written. */
+	KUNIT_EXPECT_EQ(test, data(p)[(start + plen) % p->size], FILL);
+	KUNIT_EXPECT_EQ(test, data(p)[start - 1], FILL);
+	get(test, p, c->len, 3);
+	lis_ring_commit_read(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+}
+
+/* --- space accounting --------------------------------------------------- */
+
+static void lis_ring_exact_fit_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 *snap = kunit_kmalloc(test, p->bytes, GFP_KERNEL);
+	struct lis_vmpacket_desc d;
+	u32 free, w;
+	bool sig;
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	/* A 1000-byte packet (984 payload + descriptor) plus trailer. */
+	KUNIT_ASSERT_EQ(test, put(test, p, 984, 1, &sig), 0);
+	free = lis_ring_bytes_to_write(&p->w);
+	KUNIT_ASSERT_EQ(test, free, p->size - 1008);
+
+	/* Packet + trailer == free: rejected, nothing written. */
+	w = hdr(p)->write_index;
+	memcpy(snap, p->mem, p->bytes);
+	KUNIT_EXPECT_EQ(test, put(test, p, free - 8 - 16, 2, &sig), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, w);
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+
+	/* One 8-byte unit less: fits, leaving exactly 8 bytes free. */
+	KUNIT_EXPECT_EQ(test, put(test, p, free - 16 - 16, 2, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), 8);
+
+	/* Even an empty packet needs 16 + 8 < free. */
+	memcpy(snap, p->mem, p->bytes);
+	KUNIT_EXPECT_EQ(test, put(test, p, 0, 3, &sig), -EAGAIN);
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+
+	get(test, p, 984, 1);
+	get(test, p, free - 16 - 16, 2);
+	KUNIT_EXPECT_EQ(test, lis_ring_peek(&p->r, &d), -EAGAIN);
+}
+
+static void lis_ring_full_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_12K);
+	u8 *snap = kunit_kmalloc(test, p->bytes, GFP_KERNEL);
+	u32 n, i, plen = packet_bytes(48);
+	bool sig;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	for (n = 0; (ret = put(test, p, 48, n, &sig)) == 0; n++)
+		;
+	KUNIT_EXPECT_EQ(test, ret, -EAGAIN);
+	/* Free space must stay strictly greater than what is written. */
+	KUNIT_EXPECT_EQ(test, n, (p->size - 1) / plen);
+	KUNIT_EXPECT_LE(test, lis_ring_bytes_to_write(&p->w), plen);
+
+	memcpy(snap, p->mem, p->bytes);
+	KUNIT_EXPECT_EQ(test, put(test, p, 48, 99, &sig), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+
+	for (i = 0; i < n; i++)
+		get(test, p, 48, i);
+	lis_ring_commit_read(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), p->size);
+	KUNIT_EXPECT_EQ(test, put(test, p, 48, 0, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+}
+
+static void lis_ring_write_einval_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 buf[16] = {};
+	struct lis_kvec empty[] = { { buf, 0 }, { NULL, 0 } };
+	struct lis_kvec huge[] = { { NULL, 0xffffffff }, { NULL, 0xffffffff } };
+	struct lis_kvec big[] = { { buf, 16 }, { NULL, p->size - 24 } };
+	bool sig = true;
+
+	KUNIT_EXPECT_EQ(test, lis_ring_write(&p->w, empty, 0, &sig), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, lis_ring_write(&p->w, empty, 2, &sig), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_write(&p->w, huge, 2, &sig), -EINVAL);
+	/* size - 8 bytes + trailer == size: can never fit. */
+	KUNIT_EXPECT_EQ(test, lis_ring_write(&p->w, big, 2, &sig), -EINVAL);
+	/* len8 would not fit in 16 bits. */
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband(&p->w, 6, 0, 0, NULL,
+						    0xffffffff, &sig),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband(&p->w, 6, 0, 0, NULL,
+						    0x7fff0, &sig), -EINVAL);
+	/* The largest packet an empty ring takes: size - 16 bytes. */
+	big[1].base = kunit_kzalloc(test, p->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big[1].base);
+	big[1].len = p->size - 32;
+	KUNIT_EXPECT_EQ(test, lis_ring_write(&p->w, big, 2, &sig), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), 8);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, p->size - 8);
+	KUNIT_EXPECT_FALSE(test, p->w.broken);
+}
+
+/* --- gather writes ------------------------------------------------------ */
+
+static const u32 gather_starts[] = { 0, 64, 4096 - 8, 4096 - 16, 4096 - 24 };
+
+static void gather_desc(const u32 *back, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "start_%u", *back);
+}
+
+KUNIT_ARRAY_PARAM(gather, gather_starts, gather_desc);
+
+static void lis_ring_gather_test(struct kunit *test)
+{
+	u32 start = *(const u32 *)test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	static const u8 a[3] = { 1, 2, 3 }, b[5] = { 4, 5, 6, 7, 8 };
+	static const u8 c[7] = { 9, 10, 11, 12, 13, 14, 15 };
+	struct lis_vmpacket_desc d = {
+		.type = LIS_VMPKT_DATA_INBAND, .offset8 = 2,
+		.len8 = (16 + 15 + 7) / 8, .trans_id = 0x1122334455667788ULL,
+	};
+	const struct lis_kvec vec[] = {
+		{ &d, sizeof(d) }, { a, 3 }, { b, 5 }, { NULL, 0 }, { c, 7 },
+	};
+	u8 want[32], got[32];
+	u32 i;
+	bool sig;
+
+	memcpy(want, &d, 16);
+	for (i = 0; i < 15; i++)
+		want[16 + i] = i + 1;
+	want[31] = 0;	/* padding */
+
+	pair_seek(test, p, start);
+	KUNIT_ASSERT_EQ(test, lis_ring_write(&p->w, vec, ARRAY_SIZE(vec),
+					     &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+	for (i = 0; i < 32; i++)
+		got[i] = data(p)[(start + i) % p->size];
+	KUNIT_EXPECT_MEMEQ(test, got, want, 32);
+	KUNIT_EXPECT_EQ(test, trailer_at(p, start, 32), (u64)start << 32);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, (start + 40) % p->size);
+
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &d), 0);
+	KUNIT_EXPECT_EQ(test, p->r.pkt_len, 32);
+	KUNIT_ASSERT_EQ(test, lis_ring_copy_packet(&p->r, 0, got, 32), 0);
+	KUNIT_EXPECT_MEMEQ(test, got, want, 32);
+}
+
+/* --- lis_ring_copy_packet() bounds -------------------------------------- */
+
+static void lis_ring_copy_bounds_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	struct lis_vmpacket_desc d;
+	u8 buf[64];
+	bool sig;
+
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 0, buf, 1), -EINVAL);
+	KUNIT_ASSERT_EQ(test, put(test, p, 20, 1, &sig), 0);
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &d), 0);
+	KUNIT_ASSERT_EQ(test, p->r.pkt_len, 40);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 0, buf, 40), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 40, buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 39, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 0, buf, 41), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 39, buf, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 41, buf, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 0xffffffff, buf, 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 8, buf, 0xfffffffc),
+			-EINVAL);
+	lis_ring_skip(&p->r);
+	KUNIT_EXPECT_EQ(test, lis_ring_copy_packet(&p->r, 0, buf, 1), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+}
+
+/* --- signalling --------------------------------------------------------- */
+
+static void lis_ring_write_signal_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	bool sig;
+
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 0, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);		/* empty -> non-empty */
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 1, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);		/* was non-empty */
+
+	get(test, p, 8, 0);			/* consumed, not committed */
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 2, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);
+	get(test, p, 8, 1);
+	get(test, p, 8, 2);
+	lis_ring_commit_read(&p->r, &sig);
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 3, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);		/* empty again */
+
+	get(test, p, 8, 3);
+	lis_ring_commit_read(&p->r, &sig);
+	lis_ring_mask_interrupts(&p->r);
+	KUNIT_EXPECT_EQ(test, hdr(p)->interrupt_mask, 1);
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 4, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);		/* reader is masked */
+}
+
+static void lis_ring_batched_read_test(struct kunit *test)
+{
+	struct lis_vmpacket_desc d;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	bool sig;
+
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 0, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+
+	/* Reader's interrupt handler: mask, drain. */
+	lis_ring_mask_interrupts(&p->r);
+	get(test, p, 8, 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_peek(&p->r, &d), -EAGAIN);
+	lis_ring_commit_read(&p->r, &sig);
+
+	/* A packet arrives while masked: no signal... */
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 1, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);
+	/* ...so unmask reports it and the reader drains again. */
+	KUNIT_EXPECT_TRUE(test, lis_ring_unmask_interrupts(&p->r));
+	KUNIT_EXPECT_EQ(test, hdr(p)->interrupt_mask, 0);
+	get(test, p, 8, 1);
+	lis_ring_commit_read(&p->r, &sig);
+	KUNIT_EXPECT_FALSE(test, lis_ring_unmask_interrupts(&p->r));
+
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 2, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+}
+
+struct pending_case {
+	const char *name;
+	bool feature;
+	u32 pending;
+	u32 per_commit;		/* packets read before each commit */
+	bool sig[3];		/* after each of three commits */
+};
+
+/*
+ * The ring (4096 data bytes) holds seven 520-byte packets: 456 bytes free.
+ * Each packet read frees 520 more.
+ */
+static const struct pending_case pending_cases[] = {
+	{ "crossing_signals_once", true, 600, 1, { true, false, false } },
+	{ "crosses_on_third_commit", true, 1500, 1, { false, false, true } },
+	{ "batch_crossing", true, 1000, 2, { true, false, false } },
+	{ "already_above", true, 400, 1, { false, false, false } },
+	{ "exactly_at_is_not_above", true, 976, 1, { false, true, false } },
+	{ "feature_off", false, 600, 1, { false, false, false } },
+	{ "pending_zero", true, 0, 1, { false, false, false } },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pending, pending_cases, name);
+
+static void lis_ring_pending_send_test(struct kunit *test)
+{
+	const struct pending_case *c = test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u32 i, j, seed = 0;
+	bool sig;
+
+	if (!c->feature)
+		hdr(p)->feature_bits = 0;
+	for (i = 0; i < 7; i++)
+		KUNIT_ASSERT_EQ(test, put(test, p, 496, i, &sig), 0);
+	KUNIT_ASSERT_EQ(test, lis_ring_bytes_to_write(&p->w), 456);
+	/* The writer wants room for one more and says so. */
+	KUNIT_ASSERT_EQ(test, put(test, p, 496, 7, &sig), -EAGAIN);
+	lis_ring_set_pending_send(&p->w, c->pending);
+	KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, c->pending);
+
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < c->per_commit; j++)
+			get(test, p, 496, seed++);
+		sig = !c->sig[i];
+		lis_ring_commit_read(&p->r, &sig);
+		KUNIT_EXPECT_EQ_MSG(test, sig, c->sig[i], "commit %u", i);
+	}
+	/* Nothing consumed: nothing released, no signal. */
+	lis_ring_commit_read(&p->r, &sig);
+	KUNIT_EXPECT_FALSE(test, sig);
+	lis_ring_set_pending_send(&p->w, 0);
+	KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, 0);
+}
+
+/* --- lazy reader synchronisation ---------------------------------------- */
+
+static void lis_ring_reader_sync_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	bool sig;
+
+	pair_seek(test, p, 1024);
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 0, &sig), 0);
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 1, &sig), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(&p->r), 2 * 32);
+	KUNIT_EXPECT_TRUE(test, p->r.reader_synced);
+	KUNIT_EXPECT_EQ(test, p->r.priv_read_index, 1024);
+	get(test, p, 8, 0);
+	lis_ring_commit_read(&p->r, &sig);
+	get(test, p, 8, 1);
+
+	/* A new reader view restarts at the committed index. */
+	KUNIT_ASSERT_EQ(test, lis_ring_init(&p->r, p->mem, p->bytes), 0);
+	lis_ring_commit_read(&p->r, &sig);	/* unsynced: a no-op */
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, 1024 + 32);
+	get(test, p, 8, 1);
+	lis_ring_commit_read(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+}
+
+/* --- hostile shared memory ---------------------------------------------- */
+
+enum corrupt_op { OP_PEEK, OP_BYTES_TO_READ, OP_WRITE, OP_BYTES_TO_WRITE,
+		  OP_COMMIT, OP_UNMASK };
+
+struct corrupt_case {
+	const char *name;
+	u32 start;		/* ring position of the test packet */
+	int hdr_field;		/* -1: none, else u32 index into the header */
+	u32 hdr_value;		/* hdr_value + start if rel is set */
+	bool rel;
+	int desc_field;		/* -1: none, else u16 index into the desc */
+	u16 desc_value;
+	enum corrupt_op op;
+	const char *field;
+};
+
+#define W_IDX 0
+#define R_IDX 1
+#define D_OFF8 1
+#define D_LEN8 2
+#define SZ 4096		/* data bytes of an 8 KiB ring */
+
+static const struct corrupt_case corrupt_cases[] = {
+	{ "write_index_eq_size", 0, W_IDX, SZ, false, -1, 0,
+	  OP_PEEK, "write_index" },
+	{ "write_index_huge", 0, W_IDX, 0xfffffff8, false, -1, 0,
+	  OP_PEEK, "write_index" },
+	{ "write_index_unaligned", 0, W_IDX, 36, false, -1, 0,
+	  OP_PEEK, "write_index" },
+	{ "write_index_bad_bytes_to_read", 0, W_IDX, SZ + 8, false, -1, 0,
+	  OP_BYTES_TO_READ, "write_index" },
+	{ "write_index_bad_unmask", 0, W_IDX, 4, false, -1, 0,
+	  OP_UNMASK, "write_index" },
+	{ "write_index_bad_commit", 0, W_IDX, SZ * 2, false, -1, 0,
+	  OP_COMMIT, "write_index" },
+	{ "own_write_index_bad_on_write", 0, W_IDX, 1, false, -1, 0,
+	  OP_WRITE, "write_index" },
+	{ "read_index_eq_size_on_write", 0, R_IDX, SZ, false, -1, 0,
+	  OP_WRITE, "read_index" },
+	{ "read_index_unaligned_on_write", 0, R_IDX, 12, false, -1, 0,
+	  OP_WRITE, "read_index" },
+	{ "read_index_bad_bytes_to_write", 0, R_IDX, ~0U, false, -1, 0,
+	  OP_BYTES_TO_WRITE, "read_index" },
+	{ "read_index_bad_on_reader_sync", 0, R_IDX, SZ + 16, false, -1, 0,
+	  OP_PEEK, "read_index" },
+	{ "fewer_bytes_than_descriptor", 0, W_IDX, 8, true, -1, 0,
+	  OP_PEEK, "write_index" },
+	{ "fewer_bytes_than_descriptor_wrapped", SZ - 8, W_IDX, 0, false,
+	  -1, 0, OP_PEEK, "write_index" },
+	{ "len8_zero", 0, -1, 0, false, D_LEN8, 0, OP_PEEK, "desc.len8" },
+	{ "len8_one", 0, -1, 0, false, D_LEN8, 1, OP_PEEK, "desc.len8" },
+	{ "len8_one_past_avail", 0, -1, 0, false, D_LEN8, 5,
+	  OP_PEEK, "desc.len8" },
+	{ "len8_max", 0, -1, 0, false, D_LEN8, 0xffff, OP_PEEK, "desc.len8" },
+	{ "len8_max_split_desc", SZ - 8, -1, 0, false, D_LEN8, 0xffff,
+	  OP_PEEK, "desc.len8" },
+	{ "len8_too_big_at_end", SZ - 40, -1, 0, false, D_LEN8, 6,
+	  OP_PEEK, "desc.len8" },
+	{ "offset8_zero", 0, -1, 0, false, D_OFF8, 0, OP_PEEK,
+	  "desc.offset8" },
+	{ "offset8_one", 0, -1, 0, false, D_OFF8, 1, OP_PEEK,
+	  "desc.offset8" },
+	{ "offset8_past_len8", 0, -1, 0, false, D_OFF8, 5, OP_PEEK,
+	  "desc.offset8" },
+	{ "offset8_max_split_desc", SZ - 8, -1, 0, false, D_OFF8, 0xffff,
+	  OP_PEEK, "desc.offset8" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(corrupt, corrupt_cases, name);
+
+/*
+ * A 16-byte in-band packet (len8 = 4, 32 bytes + trailer) at c->start,
+ * then one corruption, then one call that must find it.
+ */
+static void lis_ring_corrupt_test(struct kunit *test)
+{
+	const struct corrupt_case *c = test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	struct lis_ring *victim = &p->r;
+	struct lis_vmpacket_desc d;
+	u8 *snap = kunit_kmalloc(test, p->bytes, GFP_KERNEL);
+	bool sig = true;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	KUNIT_ASSERT_EQ(test, p->size, SZ);
+	pair_seek(test, p, c->start);
+	KUNIT_ASSERT_EQ(test, put(test, p, 16, 5, &sig), 0);
+
+	if (c->op == OP_COMMIT) {
+		/* Consume it; the writer waits for room. */
+		lis_ring_set_pending_send(&p->w, 100);
+		get(test, p, 16, 5);
+	}
+	if (c->hdr_field >= 0)
+		((u32 *)p->mem)[c->hdr_field] =
+			c->rel ? c->start + c->hdr_value : c->hdr_value;
+	if (c->desc_field >= 0) {
+		u32 pos = (c->start + 2 * c->desc_field) % SZ;
+
+		data(p)[pos] = c->desc_value & 0xff;
+		data(p)[(pos + 1) % SZ] = c->desc_value >> 8;
+	}
+	memcpy(snap, p->mem, p->bytes);
+
+	switch (c->op) {
+	case OP_PEEK:
+		ret = lis_ring_peek(&p->r, &d);
+		KUNIT_EXPECT_EQ(test, ret, -EIO);
+		break;
+	case OP_BYTES_TO_READ:
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(&p->r), 0);
+		break;
+	case OP_WRITE:
+		victim = &p->w;
+		KUNIT_EXPECT_EQ(test, put(test, p, 8, 6, &sig), -EIO);
+		KUNIT_EXPECT_FALSE(test, sig);
+		break;
+	case OP_BYTES_TO_WRITE:
+		victim = &p->w;
+		KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), 0);
+		break;
+	case OP_COMMIT:
+		lis_ring_commit_read(&p->r, &sig);
+		KUNIT_EXPECT_FALSE(test, sig);
+		/* The read index was published before the bad value. */
+		snap[4] = p->mem[4];
+		snap[5] = p->mem[5];
+		break;
+	case OP_UNMASK:
+		KUNIT_EXPECT_FALSE(test, lis_ring_unmask_interrupts(&p->r));
+		snap[8] = 0;	/* interrupt_mask was cleared */
+		break;
+	}
+	/* Nothing was written to shared memory on the way to -EIO. */
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+	expect_dead(test, victim, c->field);
+
+	/* lis_ring_reset_shared() does nothing on a broken ring... */
+	lis_ring_reset_shared(victim);
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+	/* ...and repairing the shared memory does not revive it. */
+	memset(hdr(p), 0, sizeof(struct lis_ring_hdr));
+	expect_dead(test, victim, c->field);
+}
+
+static struct kunit_case lis_ring_cases[] = {
+	KUNIT_CASE_PARAM(lis_ring_init_test, init_gen_params),
+	KUNIT_CASE(lis_ring_init_null_test),
+	KUNIT_CASE(lis_ring_reset_shared_test),
+	KUNIT_CASE_PARAM(lis_ring_round_trip_test, round_trip_gen_params),
+	KUNIT_CASE(lis_ring_many_in_flight_test),
+	KUNIT_CASE_PARAM(lis_ring_wrap_test, wrap_gen_params),
+	KUNIT_CASE(lis_ring_exact_fit_test),
+	KUNIT_CASE(lis_ring_full_test),
+	KUNIT_CASE(lis_ring_write_einval_test),
+	KUNIT_CASE_PARAM(lis_ring_gather_test, gather_gen_params),
+	KUNIT_CASE(lis_ring_copy_bounds_test),
+	KUNIT_CASE(lis_ring_write_signal_test),
+	KUNIT_CASE(lis_ring_batched_read_test),
+	KUNIT_CASE_PARAM(lis_ring_pending_send_test, pending_gen_params),
+	KUNIT_CASE(lis_ring_reader_sync_test),
+	KUNIT_CASE_PARAM(lis_ring_corrupt_test, corrupt_gen_params),
+	{}
+};
+
+static struct kunit_suite lis_ring_suite = {
+	.name = "lis_ring",
+	.test_cases = lis_ring_cases,
+};
+
+kunit_test_suite(lis_ring_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the lis VMBus ring buffer");
+MODULE_LICENSE("GPL");
