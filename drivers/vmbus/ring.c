@@ -136,6 +136,23 @@ static void lis_ring_copy_out(const struct lis_ring *ring, u32 pos, void *dst,
 		memcpy((u8 *)dst + first, ring->data, len - first);
 }
 
+/*
+ * Copy the descriptor at @pos out of the ring.  Both of its 8-byte halves
+ * sit at 8-byte aligned indices, so a descriptor that wraps splits between
+ * them; each half is loaded once, so the compiler cannot fetch a field
+ * from shared memory again after it has been checked.
+ */
+static void lis_ring_load_desc(const struct lis_ring *ring, u32 pos,
+			       struct lis_vmpacket_desc *desc)
+{
+	u64 half[2];
+
+	half[0] = READ_ONCE(*(u64 *)(ring->data + pos));
+	pos = lis_ring_advance(ring, pos, sizeof(u64));
+	half[1] = READ_ONCE(*(u64 *)(ring->data + pos));
+	memcpy(desc, half, sizeof(*desc));
+}
+
 /* Start the reader's private cursor from the shared read_index, once. */
 static int lis_ring_sync_reader(struct lis_ring *ring)
 {
@@ -172,7 +189,8 @@ static int lis_ring_avail(struct lis_ring *ring, u32 *avail)
 /**
  * lis_ring_init() - set up one side's view of a ring
  * @ring: the view to initialise
- * @mem: the ring: a 4 KiB header page followed by the data area
+ * @mem: the ring: a 4 KiB header page followed by the data area; at
+ *	least 8-byte aligned (page-aligned in practice)
  * @bytes: size of @mem, header page included
  *
  * Fills in @ring's pointers and size and clears its private state.  Shared
@@ -184,13 +202,15 @@ static int lis_ring_avail(struct lis_ring *ring, u32 *avail)
  * gets -EIO from every later call rather than a wild pointer.
  *
  * Context: any context.  @ring must not be in use by anyone else.
- * Return: 0, or -EINVAL if @mem is NULL or @bytes is not a multiple of
- * 4 KiB between LIS_RING_MIN_BYTES and LIS_RING_MAX_BYTES.
+ * Return: 0, or -EINVAL if @mem is NULL or not 8-byte aligned, or if
+ * @bytes is not a multiple of 4 KiB between LIS_RING_MIN_BYTES and
+ * LIS_RING_MAX_BYTES.
  */
 int lis_ring_init(struct lis_ring *ring, void *mem, u32 bytes)
 {
 	memset(ring, 0, sizeof(*ring));
-	if (!mem || bytes < LIS_RING_MIN_BYTES || bytes > LIS_RING_MAX_BYTES ||
+	if (!mem || !IS_ALIGNED((unsigned long)mem, 8) ||
+	    bytes < LIS_RING_MIN_BYTES || bytes > LIS_RING_MAX_BYTES ||
 	    !IS_ALIGNED(bytes, LIS_HV_PAGE_SIZE)) {
 		lis_ring_fail(ring, "init");
 		return -EINVAL;
@@ -437,7 +457,7 @@ int lis_ring_peek(struct lis_ring *ring, struct lis_vmpacket_desc *desc)
 
 	/* Read the packet only after the write_index that published it. */
 	lis_rmb();
-	lis_ring_copy_out(ring, ring->priv_read_index, &d, sizeof(d));
+	lis_ring_load_desc(ring, ring->priv_read_index, &d);
 
 	len = (u32)d.len8 * 8;
 	if (len < sizeof(d))

@@ -183,7 +183,7 @@ static void lis_ring_init_test(struct kunit *test)
 {
 	const struct init_case *c = test->param_value;
 	/* lis_ring_init() never touches memory: this stands in for all. */
-	static u8 dummy[2 * LIS_HV_PAGE_SIZE];
+	static u64 dummy[2 * LIS_HV_PAGE_SIZE / 8];
 	struct lis_ring ring;
 
 	memset(&ring, 0xa5, sizeof(ring));
@@ -194,7 +194,7 @@ static void lis_ring_init_test(struct kunit *test)
 	}
 	KUNIT_EXPECT_PTR_EQ(test, (void *)ring.hdr, (void *)dummy);
 	KUNIT_EXPECT_PTR_EQ(test, (void *)ring.data,
-			    (void *)(dummy + LIS_HV_PAGE_SIZE));
+			    (void *)((u8 *)dummy + LIS_HV_PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, ring.size, c->bytes - LIS_HV_PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ring.priv_read_index, 0);
 	KUNIT_EXPECT_EQ(test, ring.read_start, 0);
@@ -204,12 +204,17 @@ static void lis_ring_init_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ring.broken_field);
 }
 
-static void lis_ring_init_null_test(struct kunit *test)
+static void lis_ring_init_bad_mem_test(struct kunit *test)
 {
+	static u64 mem[RING_8K / 8 + 1];
 	struct lis_ring ring;
 
 	KUNIT_EXPECT_EQ(test, lis_ring_init(&ring, NULL, RING_8K), -EINVAL);
 	expect_dead(test, &ring, "init");
+	KUNIT_EXPECT_EQ(test, lis_ring_init(&ring, (u8 *)mem + 4, RING_8K),
+			-EINVAL);
+	expect_dead(test, &ring, "init");
+	KUNIT_EXPECT_EQ(test, lis_ring_init(&ring, mem + 1, RING_8K), 0);
 }
 
 /* --- lis_ring_reset_shared() -------------------------------------------- */
@@ -816,7 +821,7 @@ static void lis_ring_corrupt_test(struct kunit *test)
 
 static struct kunit_case lis_ring_cases[] = {
 	KUNIT_CASE_PARAM(lis_ring_init_test, init_gen_params),
-	KUNIT_CASE(lis_ring_init_null_test),
+	KUNIT_CASE(lis_ring_init_bad_mem_test),
 	KUNIT_CASE(lis_ring_reset_shared_test),
 	KUNIT_CASE_PARAM(lis_ring_round_trip_test, round_trip_gen_params),
 	KUNIT_CASE(lis_ring_many_in_flight_test),
