@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lis_vmbus against the simulated host: the echo device shows up on the
+# bus, its driver is autoloaded by modalias, packets of several sizes go
+# through both rings and come back byte for byte, a rescind removes the
+# device and a new offer brings one back, and 20 unload/reload cycles leak
+# neither vmalloc'd rings nor slab objects.
+#
+# lis-memory: 1G
+# lis-timeout: 600
+
+ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
+ECHO_ALIAS="lis_vmbus:4553494c40ec3a4b9f136c69735f6563"
+SIM=/sys/kernel/debug/lis_sim
+
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+
+# find_echo: print the sysfs path of the first echo device.
+find_echo()
+{
+	for d in /sys/bus/lis_vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] || continue
+		echo "$d"
+		return 0
+	done
+	return 1
+}
+
+echo_bound()
+{
+	[ "$(cat "$1/state" 2>/dev/null)" = open ]
+}
+
+# run_echo <name> <dev> <packets> <bytes>: traffic, verified by lis_echo.
+run_echo()
+{
+	local run res
+
+	run=/sys/kernel/debug/lis_echo/$(basename "$2")/run
+	if ! echo "$3 $4" >"$run"; then
+		not_ok "$1" "writing $run failed"
+		return 1
+	fi
+	res=$(cat "$run")
+	echo "echo $4 B: $res"
+	case "$res" in
+	"status=0 packets=$3 bytes=$4 errors=0 "*) ok "$1" ;;
+	*) not_ok "$1" "lis_echo reported: $res" ;;
+	esac
+}
+
+meminfo_kb()
+{
+	sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo
+}
+
+lis_load lis_vmbus lis_sim || exit 0
+
+wait_for 20 find_echo
+dev=$(find_echo)
+if [ -z "$dev" ]; then
+	not_ok echo-device-offered "no device with class $ECHO_CLASS" \
+		"$(ls -l /sys/bus/lis_vmbus/devices/ 2>&1)" "$(dmesg | tail -n 20)"
+	exit 0
+fi
+ok echo-device-offered
+check modalias [ "$(cat "$dev/modalias")" = "$ECHO_ALIAS" ]
+check device-id-is-name [ "$(cat "$dev/device_id")" = "{$(basename "$dev")}" ]
+check state-closed-before-driver [ "$(cat "$dev/state")" = closed ]
+
+# Autoload the way udev does: resolve the uevent's MODALIAS with modprobe.
+kdir=/lib/modules/$(uname -r)
+mkdir -p "$kdir/extra"
+cp "$LIS_MODULES"/*.ko "$kdir/extra/"
+depmod
+check autoload-by-modalias modprobe "$(cat "$dev/modalias")"
+wait_for 20 echo_bound "$dev"
+check driver-bound [ "$(basename "$(readlink "$dev/driver")")" = lis_echo ]
+check channel-open [ "$(cat "$dev/state")" = open ]
+
+for size in 64 1024 4096 65536; do
+	run_echo "echo-$size" "$dev" 500 "$size"
+done
+# Enough 64 KiB packets to wrap the 512 KiB rings many times.
+run_echo echo-wraparound "$dev" 200 65536
+check counters-out [ "$(cat "$dev/channel/out_packets")" -ge 2200 ]
+check counters-in [ "$(cat "$dev/channel/in_packets")" -ge 2200 ]
+check counters-interrupts [ "$(cat "$dev/channel/interrupts")" -gt 0 ]
+
+# Rescind: the device goes away; a new offer brings a new one, bound again.
+relid=$(cat "$dev/relid")
+echo "$relid" >"$SIM/rescind"
+wait_for 20 [ ! -e "$dev" ]
+check rescind-removes-device [ ! -e "$dev" ]
+echo echo >"$SIM/offer"
+wait_for 20 find_echo
+dev=$(find_echo)
+if [ -n "$dev" ] && wait_for 20 echo_bound "$dev"; then
+	ok reoffer-bound
+	run_echo echo-after-reoffer "$dev" 100 4096
+else
+	not_ok reoffer-bound "no bound echo device after a new offer" \
+		"$(dmesg | tail -n 20)"
+fi
+
+# 20 unload/reload cycles, rings open each time; nothing may leak.
+cycle()
+{
+	rmmod lis_echo && rmmod lis_sim && rmmod lis_vmbus &&
+		insmod "$LIS_MODULES/lis_vmbus.ko" &&
+		insmod "$LIS_MODULES/lis_sim.ko" &&
+		insmod "$LIS_MODULES/lis_echo.ko" &&
+		wait_for 20 find_echo && wait_for 20 echo_bound "$(find_echo)"
+}
+
+if cycle; then
+	vm0=$(meminfo_kb VmallocUsed)
+	slab0=$(meminfo_kb SUnreclaim)
+	n=0
+	while [ $n -lt 20 ] && cycle; do
+		n=$((n + 1))
+	done
+	check reload-20-times [ $n -eq 20 ]
+	vm1=$(meminfo_kb VmallocUsed)
+	slab1=$(meminfo_kb SUnreclaim)
+	echo "VmallocUsed $vm0 -> $vm1 kB, SUnreclaim $slab0 -> $slab1 kB"
+	# One leaked channel would be 1 MiB of rings per cycle.
+	check no-vmalloc-leak [ $((vm1 - vm0)) -lt 1024 ]
+	check no-slab-leak [ $((slab1 - slab0)) -lt 2048 ]
+	run_echo echo-after-reloads "$(find_echo)" 100 1024
+else
+	not_ok reload-20-times "the first unload/reload cycle failed" \
+		"$(dmesg | tail -n 20)"
+fi
+
+# Unbind and rebind through sysfs: the channel closes and opens again.
+dev=$(find_echo)
+name=$(basename "$dev")
+echo "$name" >/sys/bus/lis_vmbus/drivers/lis_echo/unbind
+check unbind-closes [ "$(cat "$dev/state")" = closed ]
+echo "$name" >/sys/bus/lis_vmbus/drivers/lis_echo/bind
+check rebind-opens [ "$(cat "$dev/state")" = open ]
+run_echo echo-after-rebind "$dev" 100 4096
+
+# Unload the host while the driver has its channel open: the device is
+# removed (the driver closes its channel first), then the bus unloads.
+lis_unload lis_sim
+check no-devices-after-host-unload [ -z "$(ls /sys/bus/lis_vmbus/devices/)" ]
+lis_unload lis_echo lis_vmbus
+dmesg_clean
