@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host device classes (sim.h): registration, opening and closing a
+ * channel's host side, and the packet helpers host devices use.
+ *
+ * The host's ring views are the mirror image of the guest's: the host
+ * reads the guest's outbound ring (the first downstream_offset pages of
+ * the ring GPADL) and writes its inbound ring (the rest), with the same
+ * ring.c primitives the guest uses.  The guest reset both headers before
+ * it opened the channel; the host never resets them.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "core.h"
+
+/**
+ * lis_sim_register_class() - make a device class available
+ * @sim: the simulator
+ * @cls: the class; must stay valid until the simulator is gone
+ * @nr_boot: devices of @cls offered at every connection
+ *
+ * Context: process, before the provider is registered (or any time: a
+ * class registered later is offered from the next connection on).
+ * Return: 0 or -ENOMEM.
+ */
+int lis_sim_register_class(struct lis_sim *sim,
+			   const struct lis_sim_dev_class *cls,
+			   unsigned int nr_boot)
+{
+	struct lis_sim_class_reg *reg;
+
+	reg = kzalloc(sizeof(*reg), GFP_KERNEL);
+	if (!reg)
+		return -ENOMEM;
+	reg->cls = cls;
+	reg->nr_boot = nr_boot;
+	mutex_lock(&sim->lock);
+	list_add_tail(&reg->node, &sim->classes);
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
+/**
+ * lis_sim_class_find() - a registered class, by name
+ * @sim: the simulator
+ * @name: the class's name
+ *
+ * Context: lis_sim.lock held.
+ * Return: the class, or NULL.
+ */
+const struct lis_sim_dev_class *lis_sim_class_find(struct lis_sim *sim,
+						   const char *name)
+{
+	struct lis_sim_class_reg *reg;
+
+	lockdep_assert_held(&sim->lock);
+	list_for_each_entry(reg, &sim->classes, node)
+		if (!strcmp(reg->cls->name, name))
+			return reg->cls;
+	return NULL;
+}
+
+/**
+ * lis_sim_classes_free() - forget every registered class
+ * @sim: the simulator; no channel may be open
+ */
+void lis_sim_classes_free(struct lis_sim *sim)
+{
+	struct lis_sim_class_reg *reg, *tmp;
+
+	list_for_each_entry_safe(reg, tmp, &sim->classes, node) {
+		list_del(&reg->node);
+		kfree(reg);
+	}
+}
+
+/**
+ * lis_sim_chan_open() - set up the host side of an open channel
+ * @ch: the channel, offered and closed
+ * @ring: its complete, unused ring GPADL
+ * @downstream_pages: the guest's outbound ring size, in pages (at least 2,
+ *	and at least 2 pages left for the inbound ring)
+ *
+ * Context: host work, lis_sim.lock held.
+ * Return: 0, or the class's or the ring setup's negative errno.
+ */
+int lis_sim_chan_open(struct lis_sim_chan *ch, struct lis_sim_gpadl *ring,
+		      u32 downstream_pages)
+{
+	u32 out_bytes = downstream_pages << LIS_HV_PAGE_SHIFT;
+	u32 in_bytes = (ring->npfns - downstream_pages) << LIS_HV_PAGE_SHIFT;
+	int ret;
+
+	/* The guest's outbound ring is the host's inbound one, and back. */
+	ret = lis_ring_init(&ch->in, ring->vaddr, out_bytes);
+	if (ret)
+		return ret;
+	ret = lis_ring_init(&ch->out, ring->vaddr + out_bytes, in_bytes);
+	if (ret)
+		return ret;
+	ch->pending_send = false;
+	ch->broken_logged = false;
+	ch->priv = NULL;
+	if (ch->cls->open) {
+		ret = ch->cls->open(ch);
+		if (ret)
+			return ret;
+	}
+	ch->ring = ring;
+	ring->user = ch;
+	WRITE_ONCE(ch->state, LIS_SIM_CHAN_OPEN);
+	return 0;
+}
+
+/**
+ * lis_sim_chan_close() - stop the host side of a channel
+ * @ch: the channel; nothing happens unless it is open
+ *
+ * The channel goes back to "offered"; the class's close runs, and the host
+ * does not touch the rings again.  Work already queued finds the channel
+ * closed and does nothing.
+ *
+ * Context: host work, lis_sim.lock held.
+ */
+void lis_sim_chan_close(struct lis_sim_chan *ch)
+{
+	if (ch->state != LIS_SIM_CHAN_OPEN)
+		return;
+	WRITE_ONCE(ch->state, LIS_SIM_CHAN_OFFERED);
+	if (ch->cls->close)
+		ch->cls->close(ch);
+	ch->priv = NULL;
+	ch->ring->user = NULL;
+	ch->ring = NULL;
+}
+
+/**
+ * lis_sim_chan_work() - a channel's host work: run its class
+ * @work: lis_sim_chan.work
+ */
+void lis_sim_chan_work(struct work_struct *work)
+{
+	struct lis_sim_chan *ch = container_of(to_delayed_work(work),
+					       struct lis_sim_chan, work);
+	struct lis_sim *sim = ch->sim;
+
+	mutex_lock(&sim->lock);
+	if (ch->state == LIS_SIM_CHAN_OPEN && ch->cls->packet_work)
+		ch->cls->packet_work(ch);
+	mutex_unlock(&sim->lock);
+}
+
+/**
+ * lis_sim_chan_corrupt() - corrupt a host-written ring index, once
+ * @ch: an open channel
+ * @kind: LIS_SIM_FAULT_CORRUPT_WRITE_INDEX (the guest's inbound ring; the
+ *	guest is signalled so that it looks) or
+ *	LIS_SIM_FAULT_CORRUPT_READ_INDEX (its outbound ring; the guest sees
+ *	it at its next send)
+ *
+ * The index is set just past the data area, which the guest must
+ * reject.  The host's own view of that ring breaks too: the channel is
+ * dead either way.
+ *
+ * Context: host work, lis_sim.lock held.
+ */
+void lis_sim_chan_corrupt(struct lis_sim_chan *ch, int kind)
+{
+	if (kind == LIS_SIM_FAULT_CORRUPT_WRITE_INDEX) {
+		pr_info("fault: corrupting write_index of relid %u's inbound ring\n",
+			ch->relid);
+		WRITE_ONCE(ch->out.hdr->write_index, ch->out.size + 8);
+		lis_sim_signal_guest(ch->sim, ch->target_cpu, ch->relid);
+	} else if (kind == LIS_SIM_FAULT_CORRUPT_READ_INDEX) {
+		pr_info("fault: corrupting read_index of relid %u's outbound ring\n",
+			ch->relid);
+		WRITE_ONCE(ch->in.hdr->read_index, ch->in.size + 8);
+	}
+}
+
+/* Report, once, a ring that a bad value broke. */
+static void lis_sim_chan_note_broken(struct lis_sim_chan *ch)
+{
+	struct lis_ring *r = ch->in.broken ? &ch->in : &ch->out;
+
+	if (!r->broken || ch->broken_logged)
+		return;
+	ch->broken_logged = true;
+	pr_warn("relid %u: %s ring broken (bad %s); the host stops using it\n",
+		ch->relid, r == &ch->in ? "guest-to-host" : "host-to-guest",
+		r->broken_field);
+}
+
+/**
+ * lis_sim_chan_priv() - a class's private data for a channel
+ * @ch: the channel
+ *
+ * Return: what the class set with lis_sim_chan_set_priv() (NULL before).
+ */
+void *lis_sim_chan_priv(const struct lis_sim_chan *ch)
+{
+	return ch->priv;
+}
+
+/**
+ * lis_sim_chan_set_priv() - set a class's private data for a channel
+ * @ch: the channel
+ * @priv: the data; cleared when the channel closes
+ */
+void lis_sim_chan_set_priv(struct lis_sim_chan *ch, void *priv)
+{
+	ch->priv = priv;
+}
+
+/**
+ * lis_sim_chan_relid() - a channel's relid, for messages
+ * @ch: the channel
+ *
+ * Return: the relid.
+ */
+u32 lis_sim_chan_relid(const struct lis_sim_chan *ch)
+{
+	return ch->relid;
+}
+
+/**
+ * lis_sim_chan_max_packet() - size of a buffer that holds any guest packet
+ * @ch: an open channel
+ *
+ * Return: the size of the guest's outbound ring data area; no packet the
+ * guest can write is longer.
+ */
+u32 lis_sim_chan_max_packet(const struct lis_sim_chan *ch)
+{
+	return ch->in.size;
+}
+
+/**
+ * lis_sim_chan_kick() - run the class's packet_work again
+ * @ch: an open channel
+ * @delay: in jiffies; 0 runs it as soon as the host is free
+ *
+ * For classes that act on their own (timers, continuing a long batch).
+ * A pending earlier run is not postponed.
+ *
+ * Context: any.
+ */
+void lis_sim_chan_kick(struct lis_sim_chan *ch, unsigned long delay)
+{
+	if (delay)
+		queue_delayed_work(ch->sim->wq, &ch->work, delay);
+	else
+		mod_delayed_work(ch->sim->wq, &ch->work, 0);
+}
+
+/**
+ * lis_sim_recv_peek() - look at the guest's next packet
+ * @ch: an open channel
+ * @desc: receives the checked descriptor
+ *
+ * Context: the class's callbacks.
+ * Return: as lis_ring_peek(): 0, -EAGAIN if there is none, -EIO if the
+ * ring is broken (logged once).
+ */
+int lis_sim_recv_peek(struct lis_sim_chan *ch, struct lis_vmpacket_desc *desc)
+{
+	int ret = lis_ring_peek(&ch->in, desc);
+
+	if (!ret)
+		ch->peeked = *desc;
+	else if (ret == -EIO)
+		lis_sim_chan_note_broken(ch);
+	return ret;
+}
+
+/**
+ * lis_sim_recv_copy() - copy bytes of the peeked packet
+ * @ch: an open channel
+ * @offset: from the start of the packet (the descriptor is at 0)
+ * @buf: destination
+ * @len: bytes
+ *
+ * The guest may change the bytes at any time: check what was copied.
+ *
+ * Context: the class's callbacks.
+ * Return: as lis_ring_copy_packet().
+ */
+int lis_sim_recv_copy(struct lis_sim_chan *ch, u32 offset, void *buf, u32 len)
+{
+	return lis_ring_copy_packet(&ch->in, offset, buf, len);
+}
+
+/**
+ * lis_sim_recv_skip() - consume the peeked packet
+ * @ch: an open channel
+ *
+ * The space returns to the guest at lis_sim_recv_commit().
+ *
+ * Context: the class's callbacks.
+ */
+void lis_sim_recv_skip(struct lis_sim_chan *ch)
+{
+	if (!ch->in.pkt_len)
+		return;
+	lis_sim_trace_pkt(ch->sim, LIS_SIM_G2H, ch->relid, &ch->peeked,
+			  LIS_SIM_NOTE_NONE);
+	lis_ring_skip(&ch->in);
+}
+
+/**
+ * lis_sim_recv_commit() - give consumed space back to the guest
+ * @ch: an open channel
+ *
+ * Signals the guest if it was waiting for that much room.
+ *
+ * Context: the class's callbacks.
+ */
+void lis_sim_recv_commit(struct lis_sim_chan *ch)
+{
+	bool signal;
+
+	lis_ring_commit_read(&ch->in, &signal);
+	if (signal)
+		lis_sim_signal_guest(ch->sim, ch->target_cpu, ch->relid);
+}
+
+/**
+ * lis_sim_recv_batch_begin() - start a batch: the guest stops signalling
+ * @ch: an open channel
+ *
+ * Context: the class's callbacks.
+ */
+void lis_sim_recv_batch_begin(struct lis_sim_chan *ch)
+{
+	lis_ring_mask_interrupts(&ch->in);
+}
+
+/**
+ * lis_sim_recv_batch_end() - end a batch: the guest may signal again
+ * @ch: an open channel
+ *
+ * Context: the class's callbacks.
+ * Return: true if packets arrived meanwhile: drain again (and call this
+ * again); false if the ring is empty or broken.
+ */
+bool lis_sim_recv_batch_end(struct lis_sim_chan *ch)
+{
+	bool more = lis_ring_unmask_interrupts(&ch->in);
+
+	if (!more)
+		lis_sim_chan_note_broken(ch);
+	return more;
+}
+
+/*
+ * Write one packet: @desc, then @len bytes of @body.  An armed descriptor
+ * fault corrupts this packet's data offset (past its end) once it fits.
+ */
+static int lis_sim_write_pkt(struct lis_sim_chan *ch,
+			     struct lis_vmpacket_desc *desc, const void *body,
+			     u32 len)
+{
+	struct lis_sim *sim = ch->sim;
+	const struct lis_kvec vec[] = {
+		{ .base = desc, .len = sizeof(*desc) },
+		{ .base = body, .len = len },
+	};
+	struct lis_vmpacket_desc good = *desc;
+	int note = LIS_SIM_NOTE_NONE;
+	bool signal;
+	int ret;
+
+	if (lis_sim_fault_chan_armed(sim, ch->relid,
+				     LIS_SIM_FAULT_CORRUPT_DESC)) {
+		desc->offset8 = desc->len8 + 1;
+		note = LIS_SIM_NOTE_CORRUPT;
+	}
+	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);
+	if (ret) {
+		if (ret == -EIO)
+			lis_sim_chan_note_broken(ch);
+		return ret;
+	}
+	if (note == LIS_SIM_NOTE_CORRUPT) {
+		lis_sim_fault_take_chan(sim, ch->relid,
+					LIS_SIM_FAULT_CORRUPT_DESC);
+		pr_info("fault: corrupted a packet descriptor on relid %u\n",
+			ch->relid);
+	}
+	if (ch->pending_send) {
+		lis_ring_set_pending_send(&ch->out, 0);
+		ch->pending_send = false;
+	}
+	lis_sim_trace_pkt(sim, LIS_SIM_H2G, ch->relid, &good, note);
+	if (signal)
+		lis_sim_signal_guest(sim, ch->target_cpu, ch->relid);
+	return 0;
+}
+
+/**
+ * lis_sim_send() - send a packet to the guest
+ * @ch: an open channel
+ * @type: packet type (LIS_VMPKT_*)
+ * @flags: packet flags
+ * @trans_id: transaction id
+ * @buf: payload
+ * @len: payload bytes
+ *
+ * Builds the descriptor (data right after it, as lis_ring_write_inband()
+ * does) and signals the guest if the ring rules say so.
+ *
+ * Context: the class's callbacks.
+ * Return: 0; -EAGAIN if the guest's inbound ring is full now (see
+ * lis_sim_send_wait()); -EINVAL if the packet can never fit; -EIO if the
+ * ring is broken.
+ */
+int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
+		 const void *buf, u32 len)
+{
+	u64 len8 = ((u64)sizeof(struct lis_vmpacket_desc) + len + 7) / 8;
+	struct lis_vmpacket_desc desc = {
+		.type = type,
+		.offset8 = sizeof(desc) / 8,
+		.len8 = (u16)len8,
+		.flags = flags,
+		.trans_id = trans_id,
+	};
+
+	if (len8 > 0xffff)
+		return -EINVAL;
+	return lis_sim_write_pkt(ch, &desc, buf, len);
+}
+
+/**
+ * lis_sim_send_raw() - send a packet whose descriptor the caller built
+ * @ch: an open channel
+ * @pkt: the whole packet, descriptor first
+ * @len: its length: desc.len8 * 8
+ *
+ * Used by the echo device to return a guest packet byte for byte.
+ *
+ * Context: the class's callbacks.
+ * Return: as lis_sim_send(); -EINVAL also for an inconsistent descriptor.
+ */
+int lis_sim_send_raw(struct lis_sim_chan *ch, const void *pkt, u32 len)
+{
+	struct lis_vmpacket_desc desc;
+
+	if (len < sizeof(desc))
+		return -EINVAL;
+	memcpy(&desc, pkt, sizeof(desc));
+	if ((u32)desc.len8 * 8 != len || desc.offset8 < sizeof(desc) / 8 ||
+	    desc.offset8 > desc.len8)
+		return -EINVAL;
+	return lis_sim_write_pkt(ch, &desc, pkt + sizeof(desc),
+				 len - sizeof(desc));
+}
+
+/**
+ * lis_sim_send_wait() - ask the guest to signal when a packet fits
+ * @ch: an open channel
+ * @pkt_len: the packet's length, descriptor included
+ *
+ * Sets pending_send_sz on the guest's inbound ring; the guest signals the
+ * channel (running packet_work) once it has read enough.  The next
+ * successful send clears it.
+ *
+ * Context: the class's callbacks.
+ * Return: true if the packet fits now after all (retry the send at once);
+ * false if the class should return and wait for packet_work.
+ */
+bool lis_sim_send_wait(struct lis_sim_chan *ch, u32 pkt_len)
+{
+	u32 need = ALIGN(pkt_len, 8) + LIS_RING_TRAILER_SIZE;
+
+	lis_ring_set_pending_send(&ch->out, need);
+	ch->pending_send = true;
+	/* The guest may have made room before it saw the request. */
+	return lis_ring_bytes_to_write(&ch->out) > need;
+}
