@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The loopback echo device: every packet the guest sends comes back
+ * unchanged, byte for byte (type, flags, transaction id, data offset and
+ * payload).  For ring tests and benchmarks.
+ *
+ * Flow control is exercised both ways: when the guest's inbound ring is
+ * full the device stops, sets pending_send_sz and resumes when the guest
+ * signals that it has read; meanwhile it leaves the guest's packets in the
+ * outbound ring, so the guest's writer fills up and waits in turn.
+ * Packets are read in batches: interrupts masked, drain, unmask, recheck.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "core.h"
+
+/* Packets echoed per run before the host lets other work in. */
+#define LIS_ECHO_BUDGET		256
+
+/**
+ * struct lis_echo - one open echo channel
+ * @buf: one packet, copied out of the guest's outbound ring
+ */
+struct lis_echo {
+	u8 *buf;
+};
+
+static int lis_echo_open(struct lis_sim_chan *ch)
+{
+	struct lis_echo *e;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->buf = kvmalloc(lis_sim_chan_max_packet(ch), GFP_KERNEL);
+	if (!e->buf) {
+		kfree(e);
+		return -ENOMEM;
+	}
+	lis_sim_chan_set_priv(ch, e);
+	return 0;
+}
+
+static void lis_echo_close(struct lis_sim_chan *ch)
+{
+	struct lis_echo *e = lis_sim_chan_priv(ch);
+
+	kvfree(e->buf);
+	kfree(e);
+}
+
+/*
+ * Echo the peeked packet.  Returns 0 once it is consumed, -ENOSPC if the
+ * guest's inbound ring has no room (the packet stays in place), -EIO if a
+ * ring is broken.
+ */
+static int lis_echo_one(struct lis_sim_chan *ch, struct lis_echo *e,
+			const struct lis_vmpacket_desc *desc)
+{
+	u32 len = (u32)desc->len8 * 8;
+	int ret;
+
+	ret = lis_sim_recv_copy(ch, 0, e->buf, len);
+	if (ret)
+		return ret;
+	for (;;) {
+		ret = lis_sim_send_raw(ch, e->buf, len);
+		if (ret != -EAGAIN)
+			break;
+		if (!lis_sim_send_wait(ch, len))
+			return -ENOSPC;
+	}
+	if (ret == -EINVAL)
+		pr_warn_ratelimited("echo relid %u: a %u-byte packet can never fit the guest's inbound ring; dropped\n",
+				    lis_sim_chan_relid(ch), len);
+	else if (ret)
+		return ret;
+	lis_sim_recv_skip(ch);
+	return 0;
+}
+
+/*
+ * Echo packets until the ring is empty (0), the guest's inbound ring is
+ * full (-ENOSPC), the budget is spent (-EBUSY) or a ring broke (-EIO).
+ */
+static int lis_echo_drain(struct lis_sim_chan *ch, struct lis_echo *e,
+			  unsigned int *budget)
+{
+	struct lis_vmpacket_desc desc;
+	int ret;
+
+	while (!(ret = lis_sim_recv_peek(ch, &desc))) {
+		ret = lis_echo_one(ch, e, &desc);
+		if (ret)
+			return ret;
+		if (!--*budget)
+			return -EBUSY;
+	}
+	return ret == -EAGAIN ? 0 : ret;
+}
+
+static void lis_echo_packet_work(struct lis_sim_chan *ch)
+{
+	struct lis_echo *e = lis_sim_chan_priv(ch);
+	unsigned int budget = LIS_ECHO_BUDGET;
+	int ret;
+
+	do {
+		lis_sim_recv_batch_begin(ch);
+		ret = lis_echo_drain(ch, e, &budget);
+		lis_sim_recv_commit(ch);
+		if (ret == -EBUSY) {
+			/* Stay masked: we come back without a signal. */
+			lis_sim_chan_kick(ch, 0);
+			return;
+		}
+		/*
+		 * -ENOSPC: stay masked; the guest signals when it has read
+		 * (pending_send_sz), and we drain again then.
+		 */
+		if (ret)
+			return;
+	} while (lis_sim_recv_batch_end(ch));
+}
+
+static const struct lis_sim_dev_class lis_echo_class = {
+	.name = "echo",
+	.class_id = LIS_ECHO_CLASS_GUID,
+	.open = lis_echo_open,
+	.packet_work = lis_echo_packet_work,
+	.close = lis_echo_close,
+};
+
+/**
+ * lis_echo_register() - register the echo device class
+ * @sim: the simulator
+ * @nr_boot: echo devices to offer at every connection
+ *
+ * Context: process.
+ * Return: 0 or -ENOMEM.
+ */
+int lis_echo_register(struct lis_sim *sim, unsigned int nr_boot)
+{
+	return lis_sim_register_class(sim, &lis_echo_class, nr_boot);
+}
