@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lis_sim: a simulated Hyper-V hypervisor and VMBus host inside the guest
+ * kernel, so that everything above the hypercall boundary (lis_vmbus and
+ * its drivers) runs for real on machines without Hyper-V.
+ *
+ * Loading the module registers the simulator as lis_vmbus's hypervisor
+ * provider, which connects the guest to it; unloading disconnects the
+ * guest (devices removed, UNLOAD) and stops it.
+ * Documentation/simulator.rst describes the whole thing.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "core.h"
+
+#define LIS_SIM_MAX_ECHO	8
+
+static char *version = "6.0";
+module_param(version, charp, 0444);
+MODULE_PARM_DESC(version,
+		 "Highest VMBus protocol version the host accepts, major.minor (default 6.0); debugfs 'version' changes it later");
+
+static unsigned int echo_devices = 1;
+module_param(echo_devices, uint, 0444);
+MODULE_PARM_DESC(echo_devices,
+		 "Loopback echo devices offered at every connection, 0 to 8 (default 1)");
+
+/* The simulator this module runs; module_exit needs it. */
+static struct lis_sim *lis_sim_instance;
+
+static int __init lis_sim_init(void)
+{
+	struct lis_sim *sim;
+	u32 max_version;
+	int ret;
+
+	if (lis_sim_parse_version(version, &max_version)) {
+		pr_err("version=%s: not a VMBus version the simulator knows (e.g. 5.3)\n",
+		       version);
+		return -EINVAL;
+	}
+	if (echo_devices > LIS_SIM_MAX_ECHO) {
+		pr_err("echo_devices=%u: at most %u\n", echo_devices,
+		       LIS_SIM_MAX_ECHO);
+		return -EINVAL;
+	}
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	ret = lis_sim_host_init(sim, max_version);
+	if (ret)
+		goto free_sim;
+	ret = lis_sim_trace_init(&sim->trace);
+	if (ret)
+		goto exit_host;
+	ret = lis_sim_hyp_init(sim);
+	if (ret)
+		goto exit_trace;
+	ret = lis_echo_register(sim, echo_devices);
+	if (ret)
+		goto exit_hyp;
+	ret = -ENOMEM;
+	sim->wq = alloc_ordered_workqueue("lis_sim", 0);
+	if (!sim->wq)
+		goto free_classes;
+	lis_sim_debugfs_init(sim);
+
+	ret = lis_hv_provider_register(&sim->prov);
+	if (ret) {
+		pr_err("cannot attach to lis_vmbus: %d\n", ret);
+		goto remove_debugfs;
+	}
+	lis_sim_instance = sim;
+	return 0;
+
+remove_debugfs:
+	lis_sim_debugfs_exit(sim);
+	destroy_workqueue(sim->wq);
+free_classes:
+	lis_sim_classes_free(sim);
+exit_hyp:
+	lis_sim_hyp_exit(sim);
+exit_trace:
+	lis_sim_trace_exit(&sim->trace);
+exit_host:
+	lis_sim_host_exit(sim);
+free_sim:
+	kfree(sim);
+	return ret;
+}
+
+static void __exit lis_sim_exit(void)
+{
+	struct lis_sim *sim = lis_sim_instance;
+
+	/* Removes the guest's devices, UNLOADs, then calls our ->stop(). */
+	lis_hv_provider_unregister(&sim->prov);
+	lis_sim_debugfs_exit(sim);
+	destroy_workqueue(sim->wq);
+	lis_sim_classes_free(sim);
+	lis_sim_hyp_exit(sim);
+	lis_sim_trace_exit(&sim->trace);
+	lis_sim_host_exit(sim);
+	kfree(sim);
+}
+
+module_init(lis_sim_init);
+module_exit(lis_sim_exit);
+
+MODULE_DESCRIPTION("lis simulated Hyper-V host");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");
+MODULE_IMPORT_NS(LIS);
