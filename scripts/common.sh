@@ -1,0 +1,250 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Shared helpers for the lis test harness.  Sourced (never executed) by
+# scripts/check.sh and scripts/run-*.sh; bash only.
+#
+# Environment:
+#   LIS_CACHE    cache outside the tree (default /var/cache/lis)
+#   LIS_KERNELS  stock kernel series to test (default "6.1 6.12")
+#   LIS_JOBS     make -j (default: number of CPUs + 1)
+
+LIS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LIS_CACHE=${LIS_CACHE:-/var/cache/lis}
+LIS_KERNELS=${LIS_KERNELS:-6.1 6.12}
+LIS_JOBS=${LIS_JOBS:-$(($(nproc) + 1))}
+LIS_RESULTS=$LIS_ROOT/build/test-results
+LIS_LOGS=$LIS_RESULTS/logs
+LIS_TAIL_LINES=40
+export LIS_CACHE LIS_KERNELS LIS_JOBS
+
+mkdir -p "$LIS_LOGS"
+
+lis_log()
+{
+	echo "lis: $*" >&2
+}
+
+# Print the last lines of a log, indented, so a failure shows its cause.
+lis_tail()
+{
+	local file=$1 lines=${2:-$LIS_TAIL_LINES}
+
+	if [ ! -s "$file" ]; then
+		echo "    | (${file#"$LIS_ROOT"/} is empty)"
+		return
+	fi
+	echo "    | --- last $lines lines of ${file#"$LIS_ROOT"/} ---"
+	tail -n "$lines" "$file" | tr -d '\r' | sed 's/^/    | /'
+}
+
+# ---------------------------------------------------------------------------
+# TAP results.  A layer calls tap_begin once, then tap_ok/tap_fail/tap_skip
+# per test, then tap_end, which writes build/test-results/<file>, prints
+# "<layer>: N passed, N failed" and records the counts for check.sh.
+# tap_end returns 1 when anything failed.
+
+tap_begin()
+{
+	TAP_LAYER=$1
+	TAP_FILE=$LIS_RESULTS/$2
+	TAP_BODY=$(mktemp)
+	TAP_N=0
+	TAP_PASS=0
+	TAP_FAIL=0
+	TAP_SKIP=0
+}
+
+# tap_result <ok|not ok> <name> [directive] [diagnostic text...]
+tap_result()
+{
+	local status=$1 name=$2 directive=${3:-}
+
+	shift 3 2>/dev/null || shift $#
+	TAP_N=$((TAP_N + 1))
+	echo "$status $TAP_N $name$directive" >>"$TAP_BODY"
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" | tr -d '\r' | sed 's/^/# /' >>"$TAP_BODY"
+	fi
+}
+
+tap_ok()
+{
+	TAP_PASS=$((TAP_PASS + 1))
+	tap_result "ok" "$1" ""
+}
+
+# tap_fail <name> [diagnostic lines...]: also echoed to stdout.
+tap_fail()
+{
+	local name=$1
+
+	shift
+	TAP_FAIL=$((TAP_FAIL + 1))
+	tap_result "not ok" "$name" "" "$@"
+	echo "FAIL: $TAP_LAYER: $name"
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" | sed 's/^/    /'
+	fi
+}
+
+# tap_skip <name> <reason>
+tap_skip()
+{
+	TAP_SKIP=$((TAP_SKIP + 1))
+	tap_result "ok" "$1" " # SKIP $2"
+}
+
+# tap_fail_log <name> <reason> <log>: a failure with the tail of a log.
+tap_fail_log()
+{
+	local name=$1 reason=$2 log=$3
+
+	tap_fail "$name" "$reason" "$(lis_tail "$log")"
+}
+
+# tap_end <header line>: "TAP version 13" or "KTAP version 1".
+tap_end()
+{
+	local header=$1 skipped=""
+
+	{
+		echo "$header"
+		echo "1..$TAP_N"
+		cat "$TAP_BODY"
+	} >"$TAP_FILE"
+	rm -f "$TAP_BODY"
+	[ "$TAP_SKIP" -gt 0 ] && skipped=", $TAP_SKIP skipped"
+	echo "$TAP_LAYER: $((TAP_PASS + TAP_SKIP)) passed, $TAP_FAIL failed$skipped"
+	echo "$((TAP_PASS + TAP_SKIP)) $TAP_FAIL" >"$LIS_RESULTS/$TAP_LAYER.counts"
+	[ "$TAP_FAIL" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------
+# Kernels.
+
+# lis_stock_kernel <series>: newest installed Debian amd64 kernel of a
+# series ("6.1" -> 6.1.0-56-amd64) that also has its headers.  The glob
+# "6.1.*" cannot match 6.12: the character after "6.1" must be a dot.
+lis_stock_kernel()
+{
+	local series=$1 f kver best=""
+
+	for f in /boot/vmlinuz-"$series".*-amd64; do
+		[ -e "$f" ] || continue
+		kver=${f#/boot/vmlinuz-}
+		case $kver in *-rt-amd64 | *-cloud-amd64) continue ;; esac
+		[ -e "/lib/modules/$kver/build/Makefile" ] || continue
+		best=$(printf '%s\n%s\n' "$best" "$kver" | sed '/^$/d' | sort -V | tail -n 1)
+	done
+	[ -n "$best" ] && echo "$best"
+}
+
+# lis_kernel_source: Debian's linux-source-6.12, extracted once into the
+# cache (keyed by the package version); prints the source directory.
+lis_kernel_source()
+{
+	local ver dir tarball=/usr/src/linux-source-6.12.tar.xz
+
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || ver=unknown
+	dir=$LIS_CACHE/src/$ver
+	if [ ! -e "$dir/.lis-extracted" ]; then
+		[ -r "$tarball" ] || { lis_log "missing $tarball (run scripts/deps.sh)"; return 1; }
+		lis_log "extracting $tarball into $dir"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -C "$dir" -xJf "$tarball" || return 1
+		touch "$dir/.lis-extracted"
+	fi
+	echo "$dir/linux-source-6.12"
+}
+
+# ---------------------------------------------------------------------------
+# Source copies: every build runs in a scratch copy of the working tree
+# (tracked and untracked files, without build products), so results are
+# real and the tree other engineers edit is never written to.
+
+lis_copy_tree()
+{
+	local dest=$1
+
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	tar -C "$LIS_ROOT" \
+		--exclude=./.git --exclude=./build \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.ko.xz' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
+		--exclude='*.a' --exclude=Module.symvers --exclude=modules.order \
+		-cf - . | tar -C "$dest" -xf -
+}
+
+# ---------------------------------------------------------------------------
+# Guests.
+
+# lis_initramfs_base <dir>: busybox, /dev/console and the directories an
+# init needs.  The caller adds /init and its payload.
+lis_initramfs_base()
+{
+	local dir=$1
+
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,sbin,dev,proc,sys,tmp,etc,root,usr/bin,usr/sbin}
+	cp /bin/busybox "$dir/bin/busybox"
+	ln -s busybox "$dir/bin/sh"
+	mknod -m 600 "$dir/dev/console" c 5 1
+	mknod -m 666 "$dir/dev/null" c 1 3
+}
+
+# lis_initramfs_pack <dir> <out.cpio>: uncompressed newc archive.
+lis_initramfs_pack()
+{
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --owner 0:0 --quiet) >"$2"
+}
+
+# lis_qemu <name> <bzImage> <initrd> <memory> <timeout> <cmdline> [qemu args]
+# Console (ttyS0) goes to logs/<name>.console, the result channel (ttyS1)
+# to logs/<name>.result.  Returns 124 when the guest ran out of time.
+lis_qemu()
+{
+	local name=$1 kernel=$2 initrd=$3 mem=$4 timeout=$5 cmdline=$6
+	local console=$LIS_LOGS/$name.console result=$LIS_LOGS/$name.result
+	local accel=(-accel tcg) rc
+
+	shift 6
+	if [ -w /dev/kvm ] && [ "${LIS_NO_KVM:-}" != 1 ]; then
+		accel=(-accel kvm -cpu host)
+	fi
+	rm -f "$console" "$result"
+	timeout -k 10 "$timeout" qemu-system-x86_64 \
+		"${accel[@]}" -m "$mem" -smp 2 \
+		-display none -vga none -monitor none -no-reboot \
+		-nic none -serial "file:$console" -serial "file:$result" \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 $cmdline" "$@" \
+		</dev/null >"$LIS_LOGS/$name.qemu" 2>&1
+	rc=$?
+	touch "$console" "$result"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then
+		cat "$LIS_LOGS/$name.qemu" >>"$console"
+	fi
+	return "$rc"
+}
+
+# Kernel messages that mean a bug, whatever the tests said.  Matched only
+# on kernel lines (they carry a "[    1.234567]" time stamp), so a guest
+# script echoing text can never trigger or hide one.
+LIS_CONSOLE_BUGS='BUG:|WARNING:|KASAN|possible circular locking|inconsistent lock state|possible recursive locking|sleeping function called from invalid context|Oops|kmemleak: [0-9]+ new suspected memory leak|Kernel panic|general protection fault|UBSAN:|Call Trace:'
+
+# lis_console_problems <console log>: print the offending lines, if any.
+lis_console_problems()
+{
+	tr -d '\r' <"$1" | grep -E '\[ *[0-9]+\.[0-9]+\]' |
+		grep -E "$LIS_CONSOLE_BUGS" | head -n 20
+}
+
+# lis_result_lines <result log>: the result channel without CRs.
+lis_result_lines()
+{
+	tr -d '\r' <"$1"
+}
