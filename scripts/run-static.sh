@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Static layer: sparse, W=1 and checkpatch.  Results:
+#   sparse-<series>   make KDIR=<stock headers> C=2: any sparse warning or
+#                     error in lis's own files (or a failed build) fails
+#   w1-<series>       make KDIR=<stock headers> W=1: any compiler, modpost
+#                     or Kbuild warning (or a failed build) fails
+#   checkpatch        scripts/checkpatch.sh over every C source
+# <series> runs over $LIS_KERNELS (default "6.1 6.12").  Every build starts
+# from a fresh copy of the tree under build/static/, so nothing is stale.
+# Writes build/test-results/static.tap; logs in build/test-results/logs/.
+
+set -u
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
+
+# build_copy <name> <kdir> <make args...>: build in build/static/<name>,
+# log to logs/static-<name>.log; returns make's status.
+build_copy()
+{
+	local name=$1 kdir=$2 dir=$LIS_ROOT/build/static/$1
+
+	shift 2
+	lis_copy_tree "$dir"
+	make -C "$dir" KDIR="$kdir" -j"$LIS_JOBS" "$@" \
+		>"$LIS_LOGS/static-$name.log" 2>&1
+}
+
+# Diagnostics about lis's files: sparse/gcc print "file:line:col: warning:",
+# with paths either relative to the module or absolute inside the copy.
+# Kernel headers' own diagnostics (paths under the kernel tree) are not
+# lis's to fix and are left out.
+own_diagnostics()
+{
+	local log=$1 dir=$2
+
+	grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error):' "$log" |
+		grep -Ev '^(/usr/src/|/lib/modules/|\./include/|\./arch/|include/linux/|arch/x86/include/)' |
+		sed "s|^$dir/||"
+}
+
+static_sparse()
+{
+	local series=$1 kver=$2 name=sparse-$1 dir log diag
+
+	dir=$LIS_ROOT/build/static/$name
+	log=$LIS_LOGS/static-$name.log
+	if ! build_copy "$name" "/lib/modules/$kver/build" C=2; then
+		tap_fail_log "$name" "build failed against $kver" "$log"
+		return
+	fi
+	# gcc's warnings end in [-Wname]; the W=1 test owns those.
+	diag=$(own_diagnostics "$log" "$dir" | grep -Ev '\[-W[^]]*\]$')
+	if [ -n "$diag" ]; then
+		tap_fail "$name" "sparse against $kver:" "$diag"
+	else
+		tap_ok "$name"
+	fi
+}
+
+static_w1()
+{
+	local series=$1 kver=$2 name=w1-$1 dir log diag
+
+	dir=$LIS_ROOT/build/static/$name
+	log=$LIS_LOGS/static-$name.log
+	if ! build_copy "$name" "/lib/modules/$kver/build" W=1; then
+		tap_fail_log "$name" "build failed against $kver" "$log"
+		return
+	fi
+	diag=$( (own_diagnostics "$log" "$dir"
+		grep -E '^(WARNING|warning):' "$log") | sed "s|$dir/||g")
+	if [ -n "$diag" ]; then
+		tap_fail "$name" "warnings with W=1 against $kver:" "$diag"
+	else
+		tap_ok "$name"
+	fi
+}
+
+static_checkpatch()
+{
+	local log=$LIS_LOGS/static-checkpatch.log
+
+	if "$LIS_ROOT/scripts/checkpatch.sh" >"$log" 2>&1; then
+		tap_ok checkpatch
+	else
+		tap_fail checkpatch "checkpatch.pl found problems:" \
+			"$(grep -E '^(ERROR|WARNING|CHECK):|^#[0-9]+: FILE:' "$log" | head -n 60)"
+	fi
+}
+
+main()
+{
+	local series kver
+
+	tap_begin static static.tap
+	for series in $LIS_KERNELS; do
+		if ! kver=$(lis_stock_kernel "$series"); then
+			tap_fail "sparse-$series" "no installed $series kernel with headers"
+			tap_fail "w1-$series" "no installed $series kernel with headers"
+			continue
+		fi
+		lis_log "static: sparse and W=1 against $kver"
+		static_sparse "$series" "$kver"
+		static_w1 "$series" "$kver"
+	done
+	lis_log "static: checkpatch"
+	static_checkpatch
+	tap_end "TAP version 13"
+}
+
+main "$@"
