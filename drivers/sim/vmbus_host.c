@@ -52,15 +52,16 @@ static bool lis_sim_version_known(u32 version)
  */
 int lis_sim_parse_version(const char *s, u32 *version)
 {
-	char buf[16], *maj, *min;
+	char buf[16], *major_s, *minor_s;
 	u16 major, minor;
 	u32 v;
 
 	if (strscpy(buf, s, sizeof(buf)) < 0)
 		return -EINVAL;
-	min = strim(buf);
-	maj = strsep(&min, ".");
-	if (!min || kstrtou16(maj, 10, &major) || kstrtou16(min, 10, &minor))
+	minor_s = strim(buf);
+	major_s = strsep(&minor_s, ".");
+	if (!minor_s || kstrtou16(major_s, 10, &major) ||
+	    kstrtou16(minor_s, 10, &minor))
 		return -EINVAL;
 	v = LIS_VMBUS_VERSION(major, minor);
 	if (!lis_sim_version_known(v))
