@@ -117,6 +117,13 @@ struct lis_chmsg_close {
 #define LIS_GPADL_HEADER_PFNS	26
 #define LIS_GPADL_BODY_PFNS	28
 
+/*
+ * Largest GPADL: the header's range_buflen is a u16 holding 8 bytes of
+ * range plus 8 per frame, so 8190 frames (just under 32 MiB).  Bigger
+ * buffers need several GPADLs.
+ */
+#define LIS_GPADL_MAX_PFNS	((0xffffU - 8) / 8)
+
 struct lis_gpa_range {
 	u32 byte_count;
 	u32 byte_offset;
@@ -134,7 +141,7 @@ struct lis_chmsg_gpadl_header {
 
 struct lis_chmsg_gpadl_body {
 	struct lis_chmsg_hdr hdr;
-	u32 msgnumber;
+	u32 msgnumber;			/* reserved: always 0 (as Linux sends) */
 	u32 gpadl;
 	u64 pfn[];
 } __packed;
@@ -205,6 +212,8 @@ static_assert(sizeof(struct lis_chmsg_gpadl_header) +
 	      LIS_GPADL_HEADER_PFNS * 8 <= LIS_HV_MSG_PAYLOAD);
 static_assert(sizeof(struct lis_chmsg_gpadl_body) +
 	      LIS_GPADL_BODY_PFNS * 8 <= LIS_HV_MSG_PAYLOAD);
+static_assert(sizeof(struct lis_gpa_range) + LIS_GPADL_MAX_PFNS * 8 <= 0xffff);
+static_assert((u64)LIS_GPADL_MAX_PFNS * LIS_HV_PAGE_SIZE <= 0xffffffffULL);
 
 int lis_chmsg_check(const void *msg, u32 len, u32 *type);
 u32 lis_chmsg_min_size(u32 type);
