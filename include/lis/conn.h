@@ -22,9 +22,6 @@
 #define LIS_CONN_MAX_GPADLS	512
 #define LIS_CONN_MAX_ACTIONS	8
 
-/* Largest GPADL: range_buflen is a u16 (8 bytes of range + 8 per frame). */
-#define LIS_GPADL_MAX_PFNS	((0xffffU - 8) / 8)
-
 enum lis_conn_state {
 	LIS_CONN_IDLE,		/* nothing sent yet */
 	LIS_CONN_CONTACTING,	/* INITIATE_CONTACT sent, waiting */
@@ -79,39 +76,62 @@ struct lis_conn_gpadl {
 enum lis_conn_action_type {
 	/* Post msg[0..len) to connection id conn_id. */
 	LIS_ACT_POST,
-	/* Connected at version; later messages go to msg_conn_id. */
+	/*
+	 * Connected at version; later messages go to conn_id (also in
+	 * lis_conn.msg_conn_id).  A POST of REQUESTOFFERS follows.
+	 */
 	LIS_ACT_CONNECTED,
-	/* No version in common (or aborted): status is a -errno. */
+	/*
+	 * No version in common (-EPROTONOSUPPORT), the host refused the
+	 * connection (-ECONNREFUSED, host_status = its connection_state),
+	 * or lis_conn_abort() (its err): status is a -errno.
+	 */
 	LIS_ACT_CONNECT_FAILED,
-	/* A new channel: offer holds the validated message. */
+	/* A new channel relid: offer holds the validated message. */
 	LIS_ACT_OFFER,
 	/* ALLOFFERS_DELIVERED arrived: the initial device scan is complete. */
 	LIS_ACT_ALL_OFFERS,
-	/* The host withdrew relid; tear it down, then lis_conn_release(). */
+	/*
+	 * The host withdrew relid; tear it down, then lis_conn_release().
+	 * Its GPADLs still CREATING or TEARING may never be answered: fail
+	 * those waits; lis_conn_gpadl_teardown() now frees any of its
+	 * handles without asking the host.
+	 */
 	LIS_ACT_RESCIND,
-	/* OPENCHANNEL for relid finished: status 0 or a -errno. */
+	/*
+	 * OPENCHANNEL for relid finished: status 0, -EIO (the host refused;
+	 * host_status is its code) or -ENODEV (rescinded meanwhile).
+	 */
 	LIS_ACT_OPEN_RESULT,
-	/* GPADL handle finished creating: status 0 or a -errno. */
+	/* GPADL handle finished creating: status 0 or -EIO (host_status). */
 	LIS_ACT_GPADL_CREATED,
-	/* GPADL handle torn down (or dropped because the channel is gone). */
+	/* GPADL handle torn down (or dropped because the host dropped it). */
 	LIS_ACT_GPADL_TORNDOWN,
-	/* UNLOAD_RESPONSE arrived. */
+	/* UNLOAD_RESPONSE arrived, or there was no one to say goodbye to. */
 	LIS_ACT_UNLOADED,
-	/* The host sent something wrong; what says what.  Logged, ignored. */
+	/*
+	 * The host sent something wrong; what says what, msgtype which
+	 * message, relid/handle which object where known.  Logged, ignored.
+	 */
 	LIS_ACT_PROTOCOL_ERROR,
 };
 
 /**
  * struct lis_conn_action - one thing the glue must do
  * @type: enum lis_conn_action_type
- * @conn_id: LIS_ACT_POST: destination connection id
+ * @conn_id: LIS_ACT_POST: destination connection id; LIS_ACT_CONNECTED:
+ *	the message connection id for everything after INITIATE_CONTACT
  * @len: LIS_ACT_POST: bytes in @msg
  * @relid: channel concerned, where there is one
  * @handle: GPADL handle, for the GPADL actions
  * @status: 0 or a negative errno, for the *_RESULT/_CREATED/_FAILED actions
+ * @host_status: the raw status the host sent, for the log (OPEN_RESULT,
+ *	GPADL_CREATED, CONNECT_FAILED), 0 otherwise
  * @version: LIS_ACT_CONNECTED: negotiated version
+ * @msgtype: LIS_ACT_PROTOCOL_ERROR: type of the offending message (0 if it
+ *	was too short to have one)
  * @what: LIS_ACT_PROTOCOL_ERROR: a static string naming the fault
- * @msg: LIS_ACT_POST: the message; LIS_ACT_OFFER: the offer (see @offer)
+ * @msg: LIS_ACT_POST: the message, zero-filled beyond its fields
  * @offer: LIS_ACT_OFFER: the offer, validated
  */
 struct lis_conn_action {
@@ -121,7 +141,9 @@ struct lis_conn_action {
 	u32 relid;
 	u32 handle;
 	s32 status;
+	u32 host_status;
 	u32 version;
+	u32 msgtype;
 	const char *what;
 	union {
 		u8 msg[LIS_HV_MSG_PAYLOAD];
@@ -153,12 +175,13 @@ struct lis_conn_params {
  * @version_idx: index into lis_vmbus_versions[] of the version on offer
  * @version: negotiated version (valid from LIS_CONN_REQUESTING on)
  * @msg_conn_id: connection id for channel messages
- * @next_open_id: open ids handed out so far
- * @next_gpadl: last GPADL handle handed out
+ * @next_open_id: last open id handed out (never 0)
+ * @next_gpadl: last GPADL handle handed out (never 0 once one was)
  * @chans: channels the host offered
  * @gpadls: GPADLs in use
  * @nact: actions queued
- * @overflow: an event wanted more than LIS_CONN_MAX_ACTIONS (a bug)
+ * @overflow: an event wanted more than LIS_CONN_MAX_ACTIONS (a bug: the
+ *	caller did not drain the queue); sticky
  * @act: the action queue
  */
 struct lis_conn {
@@ -192,6 +215,7 @@ void lis_conn_abort(struct lis_conn *c, int err);
 void lis_conn_actions_done(struct lis_conn *c);
 
 struct lis_conn_chan *lis_conn_find(struct lis_conn *c, u32 relid);
+struct lis_conn_gpadl *lis_conn_find_gpadl(struct lis_conn *c, u32 handle);
 const char *lis_conn_state_name(u32 state);
 
 #endif /* _LIS_CONN_H */
