@@ -141,7 +141,18 @@ static void lis_vmbus_offer(struct lis_vmbus *vb,
 static void lis_vmbus_rescind(struct lis_vmbus *vb, u32 relid)
 {
 	struct lis_channel *ch = lis_vmbus_channel(vb, relid);
+	struct lis_gpadl_wait *w;
 
+	/*
+	 * The host answers nothing more for a withdrawn channel: a GPADL
+	 * being created failed, one being torn down is the host's no more.
+	 */
+	list_for_each_entry(w, &vb->gpadl_waits, node) {
+		if (w->relid == relid && !completion_done(&w->done)) {
+			w->status = w->teardown ? 0 : -ENODEV;
+			complete(&w->done);
+		}
+	}
 	if (!ch)
 		return;
 	WRITE_ONCE(ch->rescinded, true);
@@ -206,8 +217,9 @@ void lis_vmbus_run_actions(struct lis_vmbus *vb)
 			complete(&vb->unloaded);
 			break;
 		case LIS_ACT_PROTOCOL_ERROR:
-			pr_err_ratelimited("host protocol error: %s; ignored\n",
-					   a->what);
+			pr_err_ratelimited("host protocol error: %s (message %s, relid %u); ignored\n",
+					   a->what, lis_chmsg_name(a->msgtype),
+					   a->relid);
 			break;
 		}
 	}
@@ -288,6 +300,7 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 
 	init_completion(&w.done);
 	w.status = -EIO;
+	w.relid = relid;
 	mutex_lock(&vb->conn_lock);
 	ret = lis_conn_gpadl_begin(vb->conn, relid, npfns, &w.handle);
 	if (ret) {
@@ -336,11 +349,16 @@ free_pfns:
  */
 int lis_gpadl_teardown(struct lis_vmbus *vb, u32 handle)
 {
-	struct lis_gpadl_wait w = { .handle = handle, .status = -EIO };
+	struct lis_gpadl_wait w = {
+		.handle = handle, .teardown = true, .status = -EIO,
+	};
+	struct lis_conn_gpadl *g;
 	int ret;
 
 	init_completion(&w.done);
 	mutex_lock(&vb->conn_lock);
+	g = lis_conn_find_gpadl(vb->conn, handle);
+	w.relid = g ? g->relid : 0;
 	list_add_tail(&w.node, &vb->gpadl_waits);
 	ret = lis_conn_gpadl_teardown(vb->conn, handle);
 	if (ret) {

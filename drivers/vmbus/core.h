@@ -87,12 +87,16 @@ struct lis_channel {
  * struct lis_gpadl_wait - a task waiting for a GPADL answer
  * @node: in lis_vmbus.gpadl_waits
  * @handle: GPADL handle waited for
+ * @relid: channel the GPADL belongs to
+ * @teardown: waiting for GPADL_TORNDOWN (else GPADL_CREATED)
  * @done: completed by GPADL_CREATED / GPADL_TORNDOWN
  * @status: the answer
  */
 struct lis_gpadl_wait {
 	struct list_head node;
 	u32 handle;
+	u32 relid;
+	bool teardown;
 	struct completion done;
 	int status;
 };
