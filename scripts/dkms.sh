@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lis and DKMS.
+#
+#   scripts/dkms.sh install <version>   copy the tree to /usr/src/lis-<version>,
+#                                       dkms add + install (make dkms-install)
+#   scripts/dkms.sh remove <version>    dkms remove --all, drop the source
+#                                       (make dkms-remove)
+#   scripts/dkms.sh build <version> <kver> <outdir>
+#                                       a private DKMS build for the tests:
+#                                       the modules land, uncompressed, in
+#                                       <outdir>/modules; nothing on the
+#                                       system is touched
+#
+# The private build runs dkms 3.0.10 itself with --dkmstree/--sourcetree
+# pointing into <outdir>, so it builds exactly as a real install would
+# (dkms.conf's MAKE line, its module list, strip, signing, compression).
+# Signing: dkms would otherwise create /var/lib/dkms/mok.key; the key and
+# certificate variables (which dkms reads from framework.conf, and which
+# Debian's framework.conf leaves unset) are pointed into <outdir>, so a
+# throw-away key signs the modules.
+
+set -u
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
+
+# stage <version> <dir>: the tree as a DKMS source, <dir>/lis-<version>.
+stage()
+{
+	local version=$1 dest=$2/lis-$1
+
+	lis_copy_tree "$dest" || return 1
+	sed -i "s/#VERSION#/$version/g" "$dest/dkms.conf"
+}
+
+do_install()
+{
+	local version=$1
+
+	stage "$version" /usr/src || return 1
+	if ! dkms status -m lis -v "$version" | grep -q .; then
+		dkms add -m lis -v "$version" || return 1
+	fi
+	dkms install -m lis -v "$version"
+}
+
+do_remove()
+{
+	local version=$1
+
+	if dkms status -m lis -v "$version" | grep -q .; then
+		dkms remove -m lis -v "$version" --all || return 1
+	fi
+	rm -rf "/usr/src/lis-$version"
+}
+
+# do_build <version> <kver> <outdir>: prints the make log on failure.
+do_build()
+{
+	local version=$1 kver=$2 out=$3 tree rc ko
+
+	rm -rf "$out"
+	mkdir -p "$out/source" "$out/tree" "$out/modules"
+	out=$(cd "$out" && pwd)
+	tree=$out/tree
+	stage "$version" "$out/source" || return 1
+	export mok_signing_key=$out/mok.key mok_certificate=$out/mok.pub
+	dkms add -m lis -v "$version" --dkmstree "$tree" --sourcetree "$out/source" \
+		>"$out/dkms.log" 2>&1 || { cat "$out/dkms.log"; return 1; }
+	dkms build -m lis -v "$version" -k "$kver" --dkmstree "$tree" \
+		--sourcetree "$out/source" >>"$out/dkms.log" 2>&1
+	rc=$?
+	cat "$out/dkms.log"
+	if [ "$rc" -ne 0 ]; then
+		echo "--- $tree/lis/$version/build/make.log ---"
+		cat "$tree/lis/$version/build/make.log" 2>/dev/null
+		return "$rc"
+	fi
+	for ko in "$tree/lis/$version/$kver"/*/module/*.ko*; do
+		[ -e "$ko" ] || continue
+		case $ko in
+		*.ko.xz) xz -dc "$ko" >"$out/modules/$(basename "$ko" .xz)" ;;
+		*.ko.gz) gzip -dc "$ko" >"$out/modules/$(basename "$ko" .gz)" ;;
+		*.ko.zst) zstd -qdc "$ko" >"$out/modules/$(basename "$ko" .zst)" ;;
+		*) cp "$ko" "$out/modules/" ;;
+		esac
+	done
+}
+
+usage()
+{
+	echo "usage: $0 install|remove <version>" >&2
+	echo "       $0 build <version> <kver> <outdir>" >&2
+	return 2
+}
+
+main()
+{
+	case ${1:-}:$# in
+	install:2) do_install "$2" ;;
+	remove:2) do_remove "$2" ;;
+	build:4) do_build "$2" "$3" "$4" ;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
