@@ -1,0 +1,314 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Integration layer: lis's modules, built by dkms against each stock Debian
+# kernel's headers (scripts/dkms.sh build), exercised by the scenarios in
+# tests/integration/scenarios/*.sh, each in its own boot of that kernel
+# under QEMU.
+#
+# A scenario is a busybox sh fragment; tests/integration/lib.sh documents
+# its helpers.  Header lines it may declare:
+#   # lis-memory: 4G          QEMU -m (default 1G)
+#   # lis-cmdline: mem=1G     appended to the kernel command line
+#   # lis-timeout: 300        seconds before QEMU is killed (default 300)
+#   # lis-kmods: ext4 virtio_blk
+#                             stock modules, with their dependencies from
+#                             modules.dep and soft dependencies from
+#                             modules.softdep, insmod'ed in dependency order
+#                             at boot (built-in ones are skipped)
+#   # lis-disk: ext4 64M      a virtio disk (/dev/vda, vdb, ... in order)
+#                             made with mkfs.<fs> on the host; "raw" for an
+#                             unformatted one
+# Result names: build-<series>, tools-build, and
+# <series>/<scenario>/<test> (<series> is 6.1 or 6.12).  A timeout, a
+# missing done marker or a kernel bug on the console fails
+# <series>/<scenario>/{timeout,done,console}.
+# Writes build/test-results/integration.tap.
+#
+# Environment: LIS_KERNELS (default "6.1 6.12"); LIS_SCENARIOS, a list of
+# scenario names (e.g. "00-smoke") to run only those.
+
+set -u
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
+
+WORK=$LIS_ROOT/build/integration
+CMDLINE="panic=-1 oops=panic panic_on_warn=1"
+TOOLS_BIN=""
+
+# header <file> <key> <default>: the value of "# lis-<key>: value" lines,
+# joined by spaces.
+header()
+{
+	local value
+
+	value=$(sed -n "s/^# lis-$2:[[:space:]]*//p" "$1" | tr '\n' ' ' | sed 's/ *$//')
+	echo "${value:-$3}"
+}
+
+# load_modules_dep <kver>: index modules.dep, modules.softdep and
+# modules.builtin by module name ('-' and '_' are the same to the kernel).
+load_modules_dep()
+{
+	local dir=/lib/modules/$1 mod rest key word list
+
+	KMOD_DIR=$dir
+	declare -gA KMOD_PATH=() KMOD_DEPS=() KMOD_BUILTIN=() KMOD_PRE=() KMOD_POST=()
+	while IFS=: read -r mod rest; do
+		key=${mod##*/}
+		key=${key%%.ko*}
+		KMOD_PATH[${key//-/_}]=$mod
+		KMOD_DEPS[${key//-/_}]=$rest
+	done <"$dir/modules.dep"
+	while read -r mod; do
+		key=${mod##*/}
+		key=${key%%.ko*}
+		KMOD_BUILTIN[${key//-/_}]=1
+	done <"$dir/modules.builtin"
+	# "softdep ext4 pre: crypto-crc32c post: ..."
+	while read -r word key rest; do
+		[ "$word" = softdep ] || continue
+		key=${key//-/_}
+		list=pre
+		for word in $rest; do
+			case $word in
+			pre:) list=pre ;;
+			post:) list=post ;;
+			*) [ "$list" = pre ] && KMOD_PRE[$key]+=" $word" || KMOD_POST[$key]+=" $word" ;;
+			esac
+		done
+	done <"$dir/modules.softdep"
+}
+
+# visit_kmod <name> [optional]: depth first into KMOD_ORDER, dependencies
+# (modules.dep lists them transitively) and "pre:" soft dependencies
+# before the module, "post:" ones after.  A name that is no module may be
+# an alias ("crypto-crc32c"): each module it names is added as optional
+# (the guest ignores one that refuses to load, as modprobe would: not
+# every CPU can run crc32c_intel).  A name the kernel does not know fails
+# a test unless optional.
+visit_kmod()
+{
+	local key=${1//-/_} optional=${2:-} dep mod
+
+	[ -n "${KMOD_SEEN[$key]:-}" ] && return
+	KMOD_SEEN[$key]=1
+	if [ -z "${KMOD_PATH[$key]:-}" ]; then
+		[ -n "${KMOD_BUILTIN[$key]:-}" ] && return
+		mod=$(awk -v a="$1" '$1 == "alias" && $2 == a { print $3 }' "$KMOD_DIR/modules.alias")
+		if [ -n "$mod" ]; then
+			for dep in $mod; do
+				visit_kmod "$dep" optional
+			done
+		elif [ -z "$optional" ]; then
+			tap_fail "$KMOD_PREFIX/kmod-$1" "the kernel has no module $1 (lis-kmods: line)"
+		fi
+		return
+	fi
+	for dep in ${KMOD_PRE[$key]:-}; do
+		visit_kmod "$dep" optional
+	done
+	for dep in ${KMOD_DEPS[$key]}; do
+		dep=${dep##*/}
+		visit_kmod "${dep%%.ko*}"
+	done
+	KMOD_ORDER+=("${optional:+?}${KMOD_PATH[$key]}")
+	for dep in ${KMOD_POST[$key]:-}; do
+		visit_kmod "$dep" optional
+	done
+}
+
+# add_kmods <kver> <root> <test prefix> <names...>: copy (decompressed) and
+# write /lis/kmods/order, one file name a line, '?' before optional ones.
+add_kmods()
+{
+	local kver=$1 root=$2 name path ko
+
+	KMOD_PREFIX=$3
+	shift 3
+	declare -gA KMOD_SEEN=()
+	KMOD_ORDER=()
+	for name in "$@"; do
+		visit_kmod "$name"
+	done
+	mkdir -p "$root/lis/kmods"
+	: >"$root/lis/kmods/order"
+	for path in "${KMOD_ORDER[@]}"; do
+		ko=${path##*/}
+		ko=${ko%%.ko*}.ko
+		case $path in
+		"?"*) path=${path#\?}; echo "?$ko" ;;
+		*) echo "$ko" ;;
+		esac >>"$root/lis/kmods/order"
+		case $path in
+		*.ko.xz) xz -dc "/lib/modules/$kver/$path" ;;
+		*.ko.gz) gzip -dc "/lib/modules/$kver/$path" ;;
+		*.ko.zst) zstd -qdc "/lib/modules/$kver/$path" ;;
+		*) cat "/lib/modules/$kver/$path" ;;
+		esac >"$root/lis/kmods/$ko"
+	done
+}
+
+# add_disks <dir> <spec...>: "<fs> <size>" pairs -> QEMU -drive arguments
+# in DISK_ARGS.
+add_disks()
+{
+	local dir=$1 fs size n=0 img
+
+	shift
+	DISK_ARGS=()
+	while [ $# -ge 2 ]; do
+		fs=$1 size=$2
+		shift 2
+		img=$dir/disk$n.img
+		rm -f "$img"
+		truncate -s "$size" "$img" || return 1
+		if [ "$fs" != raw ]; then
+			"mkfs.$fs" -q "$img" >/dev/null 2>&1 ||
+				"mkfs.$fs" -q -F "$img" >/dev/null || return 1
+		fi
+		DISK_ARGS+=(-drive "file=$img,if=virtio,format=raw")
+		n=$((n + 1))
+	done
+}
+
+# parse_results <result> <prefix>: the scenario's TAP lines into results.
+# Prints the number of results seen.
+parse_results()
+{
+	local result=$1 prefix=$2 line status="" name="" diag=() count=0
+
+	flush()
+	{
+		[ -n "$status" ] || return 0
+		count=$((count + 1))
+		case $status in
+		ok) tap_ok "$prefix/$name" ;;
+		skip) tap_skip "$prefix/$name" "${diag[0]}" ;;
+		*) tap_fail "$prefix/$name" "${diag[@]}" ;;
+		esac
+		status="" diag=()
+	}
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" # SKIP"*)
+			flush
+			status=skip name=${line#ok }
+			diag=("${name#* # SKIP }")
+			name=${name%% # SKIP*}
+			;;
+		"ok "*) flush; status=ok name=${line#ok } ;;
+		"not ok "*) flush; status=fail name=${line#not ok } ;;
+		"# "*) diag+=("${line#\# }") ;;
+		esac
+	done < <(lis_result_lines "$result")
+	flush
+	echo "$count" >"$WORK/count"
+}
+
+run_scenario()
+{
+	local series=$1 kver=$2 file=$3 modules=$4
+	local name prefix root mem timeout cmdline kmods disks log rc problems
+
+	name=$(basename "$file" .sh)
+	prefix=$series/$name
+	log=integration-$series-$name
+	root=$WORK/$series/$name
+	mem=$(header "$file" memory 1G)
+	timeout=$(header "$file" timeout 300)
+	cmdline=$(header "$file" cmdline "")
+	kmods=$(header "$file" kmods "")
+	disks=$(header "$file" disk "")
+
+	lis_initramfs_base "$root/initramfs"
+	cp "$LIS_ROOT/tests/integration/init.sh" "$root/initramfs/init"
+	chmod 755 "$root/initramfs/init"
+	mkdir -p "$root/initramfs/lis/modules"
+	cp "$LIS_ROOT/tests/integration/lib.sh" "$root/initramfs/lis/lib.sh"
+	cp "$file" "$root/initramfs/lis/scenario.sh"
+	cp "$modules"/*.ko "$root/initramfs/lis/modules/" 2>/dev/null
+	[ -n "$TOOLS_BIN" ] && cp "$TOOLS_BIN"/* "$root/initramfs/usr/bin/" 2>/dev/null
+	# shellcheck disable=SC2086 # lists of words
+	add_kmods "$kver" "$root/initramfs" "$prefix" $kmods
+	# shellcheck disable=SC2086
+	if ! add_disks "$root" $disks; then
+		tap_fail "$prefix/disks" "could not make the disks '$disks'"
+		return
+	fi
+	lis_initramfs_pack "$root/initramfs" "$root/initramfs.cpio"
+
+	lis_log "integration: $prefix on $kver (-m $mem, timeout ${timeout}s)"
+	lis_qemu "$log" "/boot/vmlinuz-$kver" "$root/initramfs.cpio" "$mem" "$timeout" \
+		"$CMDLINE lis.kver=$kver $cmdline" "${DISK_ARGS[@]}"
+	rc=$?
+
+	parse_results "$LIS_LOGS/$log.result" "$prefix"
+	if [ "$rc" -eq 124 ]; then
+		tap_fail_log "$prefix/timeout" "killed after ${timeout}s" "$LIS_LOGS/$log.console"
+	elif ! lis_result_lines "$LIS_LOGS/$log.result" | grep -qxF LIS-DONE; then
+		tap_fail_log "$prefix/done" "the guest did not reach its done marker (crash, panic or boot failure)" \
+			"$LIS_LOGS/$log.console"
+	elif [ "$(cat "$WORK/count")" -eq 0 ]; then
+		tap_fail "$prefix/results" "the scenario reported no results"
+	fi
+	problems=$(lis_console_problems "$LIS_LOGS/$log.console")
+	if [ -n "$problems" ]; then
+		tap_fail "$prefix/console" "kernel bug reports on the console:" "$problems" \
+			"$(lis_tail "$LIS_LOGS/$log.console")"
+	fi
+}
+
+# build_tools: lis's userspace tools, static, when tools/Makefile exists.
+build_tools()
+{
+	local src=$WORK/tools-src log=$LIS_LOGS/integration-tools.log
+
+	[ -f "$LIS_ROOT/tools/Makefile" ] || return 0
+	lis_copy_tree "$src"
+	if make -C "$src/tools" LDFLAGS=-static -j"$LIS_JOBS" >"$log" 2>&1; then
+		tap_ok tools-build
+		TOOLS_BIN=$src/tools/bin
+	else
+		tap_fail_log tools-build "make -C tools LDFLAGS=-static failed" "$log"
+	fi
+}
+
+main()
+{
+	local version series kver file out log scenarios=()
+
+	tap_begin integration integration.tap
+	version=$(cat "$LIS_ROOT/VERSION")
+	for file in "$LIS_ROOT"/tests/integration/scenarios/*.sh; do
+		[ -e "$file" ] || continue
+		if [ -n "${LIS_SCENARIOS:-}" ] &&
+			! grep -qw -- "$(basename "$file" .sh)" <<<"$LIS_SCENARIOS"; then
+			continue
+		fi
+		scenarios+=("$file")
+	done
+	build_tools
+	for series in $LIS_KERNELS; do
+		if ! kver=$(lis_stock_kernel "$series"); then
+			tap_fail "build-$series" "no installed $series kernel with headers (scripts/deps.sh)"
+			continue
+		fi
+		out=$WORK/$series/dkms
+		log=$LIS_LOGS/integration-dkms-$series.log
+		lis_log "integration: dkms build of lis $version against $kver"
+		if "$LIS_ROOT/scripts/dkms.sh" build "$version" "$kver" "$out" >"$log" 2>&1; then
+			tap_ok "build-$series"
+		else
+			tap_fail_log "build-$series" "dkms build against $kver failed" "$log"
+		fi
+		mkdir -p "$out/modules"
+		load_modules_dep "$kver"
+		for file in "${scenarios[@]}"; do
+			run_scenario "$series" "$kver" "$file" "$out/modules"
+		done
+	done
+	tap_end "TAP version 13"
+}
+
+main "$@"
