@@ -48,5 +48,9 @@ check:
 fuzz:
 	scripts/run-fuzz.sh --long
 
+bench:
+	scripts/deps.sh
+	scripts/bench.sh
+
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check fuzz
+	clean style check fuzz bench

@@ -26,7 +26,10 @@
 # Writes build/test-results/integration.tap.
 #
 # Environment: LIS_KERNELS (default "6.1 6.12"); LIS_SCENARIOS, a list of
-# scenario names (e.g. "00-smoke") to run only those.
+# scenario names (e.g. "00-smoke") to run only those; LIS_SCENARIO_DIR
+# (default tests/integration/scenarios) and LIS_TAP_LAYER/LIS_TAP_FILE
+# (default integration, integration.tap), which make bench sets to run
+# tests/bench the same way.
 
 set -u
 # shellcheck source=scripts/common.sh
@@ -278,9 +281,9 @@ main()
 {
 	local version series kver file out log scenarios=()
 
-	tap_begin integration integration.tap
+	tap_begin "${LIS_TAP_LAYER:-integration}" "${LIS_TAP_FILE:-integration.tap}"
 	version=$(cat "$LIS_ROOT/VERSION")
-	for file in "$LIS_ROOT"/tests/integration/scenarios/*.sh; do
+	for file in "${LIS_SCENARIO_DIR:-$LIS_ROOT/tests/integration/scenarios}"/*.sh; do
 		[ -e "$file" ] || continue
 		if [ -n "${LIS_SCENARIOS:-}" ] &&
 			! grep -qw -- "$(basename "$file" .sh)" <<<"$LIS_SCENARIOS"; then

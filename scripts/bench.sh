@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make bench: every benchmark scenario in tests/bench/, booted like an
+# integration scenario on one stock kernel (LIS_BENCH_KERNEL, default
+# 6.12), its "lis-bench <name> key=value..." console lines turned into
+# build/bench/results.json.  Each figure is reported with the physical limit
+# measured in the same run and the ratio (1.0 = at the limit).  Benchmarks
+# print figures; they pass or fail only on correctness (every echoed byte
+# verified), never on speed.
+
+set -u
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
+
+OUT=$LIS_ROOT/build/bench
+mkdir -p "$OUT"
+
+LIS_KERNELS=${LIS_BENCH_KERNEL:-6.12} \
+LIS_SCENARIO_DIR=$LIS_ROOT/tests/bench \
+LIS_TAP_LAYER=bench LIS_TAP_FILE=bench.tap \
+	"$LIS_ROOT/scripts/run-integration.sh"
+rc=$?
+
+# ring_*: payload MiB/s round-tripped (out and back) against memcpy of the
+# same bytes out and back, on the same CPU, in the same run.
+cat "$LIS_LOGS"/integration-*-10-ring.console 2>/dev/null | tr -d '\r' |
+awk -v out="$OUT/results.json" '
+function val(key,   i, kv) {
+	for (i = 3; i <= NF; i++) {
+		split($i, kv, "=")
+		if (kv[1] == key)
+			return kv[2]
+	}
+	return ""
+}
+/^lis-bench ring_/ {
+	name = $2
+	mib = val("packets") * val("bytes") / 1048576
+	ours = mib / (val("ns") / 1e9)
+	limit = mib / (val("memcpy_ns") / 1e9)
+	fig[++n] = sprintf("  \"%s\": {\"value\": %.1f, \"unit\": \"MiB/s\", \"limit\": %.1f, \"limit_what\": \"memcpy of the same bytes, same CPU, same run\", \"ratio\": %.4f}", name, ours, limit, ours / limit)
+	printf "%-10s %10.1f MiB/s   limit %10.1f MiB/s   ratio %.4f\n", name, ours, limit, ours / limit
+}
+END {
+	printf "{\n" > out
+	for (i = 1; i <= n; i++)
+		printf "%s%s\n", fig[i], i < n ? "," : "" > out
+	printf "}\n" > out
+	if (n == 0)
+		exit 1
+}'
+parse=$?
+echo "bench: results in ${OUT#"$LIS_ROOT"/}/results.json"
+[ "$rc" -eq 0 ] && [ "$parse" -eq 0 ]
