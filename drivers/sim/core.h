@@ -93,7 +93,7 @@ struct lis_sim_msg {
 struct lis_sim_cpu {
 	struct lis_sim *sim;
 	unsigned int cpu;
-	spinlock_t lock;
+	spinlock_t lock;		/* queue, queued, running, the slot */
 	struct list_head queue;
 	unsigned int queued;
 	bool running;
@@ -259,7 +259,7 @@ enum lis_sim_trace_note {
  * @count: valid records (at most LIS_SIM_TRACE_LEN)
  */
 struct lis_sim_trace {
-	spinlock_t lock;
+	spinlock_t lock;		/* ev, head, count */
 	struct lis_sim_trace_ev *ev;
 	unsigned int head;
 	unsigned int count;
@@ -305,7 +305,7 @@ struct lis_sim {
 	atomic_t irqs_inflight;
 	bool attached;
 
-	spinlock_t in_lock;
+	spinlock_t in_lock;		/* in_list, in_count */
 	struct list_head in_list;
 	unsigned int in_count;
 	struct work_struct in_work;
@@ -313,10 +313,10 @@ struct lis_sim {
 	u32 msg_conn_id;
 	struct lis_sim_chan __rcu **relid_map;
 
-	spinlock_t delayed_lock;
+	spinlock_t delayed_lock;	/* delayed */
 	struct list_head delayed;
 
-	struct mutex lock;
+	struct mutex lock;		/* the host state below */
 	u32 max_version;
 	u32 version;
 	unsigned int msg_cpu;
