@@ -189,7 +189,7 @@ static const struct attribute_group *lis_dev_groups[] = {
 	NULL,
 };
 
-struct bus_type lis_bus_type = {
+LIS_BUS_CONST struct bus_type lis_bus_type = {
 	.name = "lis_vmbus",
 	.match = lis_bus_match,
 	.uevent = lis_bus_uevent,
@@ -217,10 +217,8 @@ void lis_bus_add_work(struct work_struct *work)
 	int ret;
 
 	ldev = kzalloc(sizeof(*ldev), GFP_KERNEL);
-	if (!ldev) {
-		pr_err("channel %u: no memory for its device\n", ch->relid);
+	if (!ldev)
 		return;
-	}
 	ldev->class_id = ch->offer.if_type;
 	ldev->instance_id = ch->offer.if_instance;
 	ldev->channel = ch;

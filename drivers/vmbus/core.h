@@ -14,6 +14,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include <lis/compat.h>
 #include <lis/conn.h>
 #include <lis/hv.h>
 #include <lis/vmbus.h>
@@ -172,7 +173,7 @@ void lis_channel_free(struct lis_channel *ch);
 void lis_channel_dispatch(struct lis_vmbus *vb, u32 relid);
 
 /* bus.c */
-extern struct bus_type lis_bus_type;
+extern LIS_BUS_CONST struct bus_type lis_bus_type;
 int lis_bus_init(struct lis_vmbus *vb);
 void lis_bus_exit(struct lis_vmbus *vb);
 void lis_bus_add_work(struct work_struct *work);
