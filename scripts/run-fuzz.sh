@@ -8,8 +8,8 @@
 #   clang -g -O1 -fsanitize=fuzzer,address,undefined
 #         -fno-sanitize-recover=all -Iinclude <file> -o build/fuzz/<name>
 #
-# and it runs for FUZZ_SECONDS (20 by default, 600 with --long: make fuzz)
-# from a scratch copy of tests/fuzz/corpus/<name>/ when that exists, so the
+# and it runs for FUZZ_SECONDS (20 by default, 600 with --long: make fuzz),
+# one target per CPU at a time, from a scratch copy of tests/fuzz/corpus/<name>/ when that exists, so the
 # tree is never written to.  One result per target, named <name>: a build
 # failure, a crash, a sanitizer report, a leak or a timeout fails it, and
 # the reproducer is kept in build/fuzz/artifacts/<name>/.  No fuzz files is
@@ -37,18 +37,16 @@ report()
 	fi
 }
 
+# fuzz_one <name> <seconds>: build and run one target (in the background);
+# its verdict, "ok", "build" or "crash", goes to $WORK/<name>.status.
 fuzz_one()
 {
-	local file=$1 seconds=$2 name log corpus artifacts repro
-
-	name=$(basename "$file" .c)
-	log=$LIS_LOGS/fuzz-$name.log
-	corpus=$WORK/corpus/$name
-	artifacts=$WORK/artifacts/$name
+	local name=$1 seconds=$2 log=$LIS_LOGS/fuzz-$1.log
+	local corpus=$WORK/corpus/$1 artifacts=$WORK/artifacts/$1
 
 	if ! (cd "$LIS_ROOT" && clang "${CFLAGS[@]}" -Iinclude \
 		"tests/fuzz/$name.c" -o "$WORK/$name") >"$log" 2>&1; then
-		tap_fail_log "$name" "the fuzz target did not build" "$log"
+		echo build >"$WORK/$name.status"
 		return
 	fi
 	rm -rf "$corpus" "$artifacts"
@@ -61,26 +59,60 @@ fuzz_one()
 	if "$WORK/$name" -max_total_time="$seconds" -timeout=25 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$artifacts/" "$corpus" >>"$log" 2>&1; then
-		tap_ok "$name"
+		echo ok >"$WORK/$name.status"
 	else
-		repro=$(find "$artifacts" -type f | head -n 1)
+		echo crash >"$WORK/$name.status"
+	fi
+}
+
+# verdict <name>: the target's TAP result.
+verdict()
+{
+	local name=$1 log=$LIS_LOGS/fuzz-$1.log repro
+
+	case $(cat "$WORK/$name.status" 2>/dev/null) in
+	ok)
+		tap_ok "$name"
+		;;
+	build)
+		tap_fail_log "$name" "the fuzz target did not build" "$log"
+		;;
+	crash)
+		repro=$(find "$WORK/artifacts/$name" -type f | head -n 1)
 		tap_fail "$name" "libFuzzer stopped with a failure; reproducer: ${repro#"$LIS_ROOT"/}" \
 			"$(report "$log")"
-	fi
+		;;
+	*)
+		tap_fail_log "$name" "the fuzz run died without a verdict" "$log"
+		;;
+	esac
 }
 
 main()
 {
-	local seconds=${FUZZ_SECONDS:-20} file
+	local seconds=${FUZZ_SECONDS:-20} file name names=()
+
+	lis_lock_tree
 
 	if [ "${1:-}" = --long ]; then
 		seconds=${FUZZ_SECONDS:-600}
 	fi
 	tap_begin fuzz fuzz.tap
 	mkdir -p "$WORK"
+	# One target per CPU at a time: each fuzzer is single-threaded.
 	for file in "$LIS_ROOT"/tests/fuzz/fuzz_*.c; do
 		[ -e "$file" ] || continue
-		fuzz_one "$file" "$seconds"
+		name=$(basename "$file" .c)
+		names+=("$name")
+		rm -f "$WORK/$name.status"
+		while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do
+			wait -n
+		done
+		fuzz_one "$name" "$seconds" &
+	done
+	wait
+	for name in "${names[@]}"; do
+		verdict "$name"
 	done
 	tap_end "TAP version 13"
 }
