@@ -57,6 +57,7 @@ main()
 {
 	local start layer passed failed total_pass=0 total_fail=0 summary=()
 
+	lis_lock_tree
 	start=$(date +%s)
 	rm -rf "$LIS_RESULTS"
 	mkdir -p "$LIS_LOGS"

@@ -25,6 +25,19 @@ lis_log()
 	echo "lis: $*" >&2
 }
 
+# lis_lock_tree: one test run per tree at a time, as they share build/.
+# The lock is inherited by the layers check.sh runs.
+lis_lock_tree()
+{
+	[ -n "${LIS_TREE_LOCKED:-}" ] && return 0
+	exec 8>"$LIS_ROOT/build/.lock"
+	if ! flock -n 8; then
+		lis_log "another test run in this tree holds build/.lock: waiting for it"
+		flock 8
+	fi
+	export LIS_TREE_LOCKED=1
+}
+
 # Print the last lines of a log, indented, so a failure shows its cause.
 lis_tail()
 {

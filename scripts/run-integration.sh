@@ -281,6 +281,8 @@ main()
 {
 	local version series kver file out log scenarios=()
 
+	lis_lock_tree
+
 	tap_begin "${LIS_TAP_LAYER:-integration}" "${LIS_TAP_FILE:-integration.tap}"
 	version=$(cat "$LIS_ROOT/VERSION")
 	for file in "${LIS_SCENARIO_DIR:-$LIS_ROOT/tests/integration/scenarios}"/*.sh; do

@@ -192,6 +192,8 @@ main()
 	local kdir mod deps ko rc listed=()
 	local -A seen=()
 
+	lis_lock_tree
+
 	tap_begin kunit kunit.ktap
 	mkdir -p "$WORK"
 	if ! kdir=$("$LIS_ROOT/scripts/test-kernel.sh" 2>"$LIS_LOGS/kunit-test-kernel.log"); then

@@ -94,6 +94,8 @@ main()
 {
 	local series kver
 
+	lis_lock_tree
+
 	tap_begin static static.tap
 	for series in $LIS_KERNELS; do
 		if ! kver=$(lis_stock_kernel "$series"); then
