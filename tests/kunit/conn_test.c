@@ -13,13 +13,14 @@
  * The pure files are compiled into this module, so it tests them without
  * lis_vmbus being loaded.
  */
-#define LIS_NO_EXPORT
 
 #include <kunit/test.h>
 #include <linux/module.h>
 
+#include "pure.h"
 #include "../../drivers/vmbus/chan_msg.c"
 #include "../../drivers/vmbus/conn.c"
+#include "pure_end.h"
 
 /* What the scripted guest passes to lis_conn_init(). */
 #define T_VCPU		3

@@ -11,34 +11,9 @@
  * ic.c is compiled into this module, so the suite needs nothing from
  * lis_vmbus.
  */
-#include <linux/kasan-checks.h>
-#include <linux/string.h>
-
-/*
- * KASAN does not see inside memcpy() and memset() everywhere (see
- * ring_test.c): route any ic.c makes through explicit checks.
- */
-static void *lis_test_memcpy(void *dst, const void *src, size_t len)
-{
-	kasan_check_read(src, len);
-	kasan_check_write(dst, len);
-	return memcpy(dst, src, len);
-}
-
-static void *lis_test_memset(void *dst, int c, size_t len)
-{
-	kasan_check_write(dst, len);
-	return memset(dst, c, len);
-}
-
-#undef memcpy
-#undef memset
-#define memcpy lis_test_memcpy
-#define memset lis_test_memset
-#define LIS_NO_EXPORT
+#include "pure.h"
 #include "../../drivers/vmbus/ic.c"
-#undef memcpy
-#undef memset
+#include "pure_end.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>

@@ -9,38 +9,9 @@
  * (Sizes are 8 KiB, a slab object with a KASAN redzone, or 12 KiB, a
  * page allocation with a redzone in its last 4 KiB.)
  */
-#include <linux/kasan-checks.h>
-#include <linux/string.h>
-
-/*
- * KASAN does not see inside memcpy() and memset() everywhere: on x86 with
- * GCC older than 13 the compiler cannot emit the checked __asan_mem*()
- * calls, and GENERIC_ENTRY keeps the plain ones unchecked.  ring.c's
- * copies are where an out-of-bounds access would happen, so route them
- * through explicit checks.  (Plain loads and stores, READ_ONCE() and
- * WRITE_ONCE() included, are instrumented by the compiler anyway.)
- */
-static void *lis_test_memcpy(void *dst, const void *src, size_t len)
-{
-	kasan_check_read(src, len);
-	kasan_check_write(dst, len);
-	return memcpy(dst, src, len);
-}
-
-static void *lis_test_memset(void *dst, int c, size_t len)
-{
-	kasan_check_write(dst, len);
-	return memset(dst, c, len);
-}
-
-#undef memcpy
-#undef memset
-#define memcpy lis_test_memcpy
-#define memset lis_test_memset
-#define LIS_NO_EXPORT
+#include "pure.h"
 #include "../../drivers/vmbus/ring.c"
-#undef memcpy
-#undef memset
+#include "pure_end.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>
