@@ -124,8 +124,8 @@ struct lis_sim_gpadl;
  * @ring: the open channel's ring GPADL
  * @in: host reader view of the guest's outbound ring
  * @out: host writer view of the guest's inbound ring
- * @peeked: descriptor of the packet lis_sim_recv_peek() returned, for the
- *	trace
+ * @peeked: descriptor of the packet lis_sim_recv_peek() returned
+ * @peek_traced: @peeked is recorded in the trace (until it is skipped)
  * @pending_send: the host set pending_send_sz on @out
  * @broken_logged: a broken ring was reported
  * @work: runs the class's packet_work
@@ -147,6 +147,7 @@ struct lis_sim_chan {
 	struct lis_ring in;
 	struct lis_ring out;
 	struct lis_vmpacket_desc peeked;
+	bool peek_traced;
 	bool pending_send;
 	bool broken_logged;
 	struct delayed_work work;

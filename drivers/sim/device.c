@@ -100,6 +100,7 @@ int lis_sim_chan_open(struct lis_sim_chan *ch, struct lis_sim_gpadl *ring,
 	if (ret)
 		return ret;
 	ch->pending_send = false;
+	ch->peek_traced = false;
 	ch->broken_logged = false;
 	ch->priv = NULL;
 	if (ch->cls->open) {
@@ -267,11 +268,18 @@ int lis_sim_recv_peek(struct lis_sim_chan *ch, struct lis_vmpacket_desc *desc)
 {
 	int ret = lis_ring_peek(&ch->in, desc);
 
-	if (!ret)
-		ch->peeked = *desc;
-	else if (ret == -EIO)
+	if (ret == -EIO)
 		lis_sim_chan_note_broken(ch);
-	return ret;
+	if (ret)
+		return ret;
+	ch->peeked = *desc;
+	if (ch->peek_traced)
+		return 0;
+	/* Recorded once, when the host first sees it. */
+	ch->peek_traced = true;
+	lis_sim_trace_pkt(ch->sim, LIS_SIM_G2H, ch->relid, desc,
+			  LIS_SIM_NOTE_NONE);
+	return 0;
 }
 
 /**
@@ -301,11 +309,8 @@ int lis_sim_recv_copy(struct lis_sim_chan *ch, u32 offset, void *buf, u32 len)
  */
 void lis_sim_recv_skip(struct lis_sim_chan *ch)
 {
-	if (!ch->in.pkt_len)
-		return;
-	lis_sim_trace_pkt(ch->sim, LIS_SIM_G2H, ch->relid, &ch->peeked,
-			  LIS_SIM_NOTE_NONE);
 	lis_ring_skip(&ch->in);
+	ch->peek_traced = false;
 }
 
 /**
@@ -354,29 +359,30 @@ bool lis_sim_recv_batch_end(struct lis_sim_chan *ch)
 }
 
 /*
- * Write one packet: @desc, then @len bytes of @body.  An armed descriptor
- * fault corrupts this packet's data offset (past its end) once it fits.
+ * Write one packet: @desc, then the @nbody (at most 2) pieces of @body.
+ * An armed descriptor fault corrupts this packet's data offset (past its
+ * end) once it fits.
  */
 static int lis_sim_write_pkt(struct lis_sim_chan *ch,
-			     struct lis_vmpacket_desc *desc, const void *body,
-			     u32 len)
+			     struct lis_vmpacket_desc *desc,
+			     const struct lis_kvec *body, unsigned int nbody)
 {
 	struct lis_sim *sim = ch->sim;
-	const struct lis_kvec vec[] = {
-		{ .base = desc, .len = sizeof(*desc) },
-		{ .base = body, .len = len },
-	};
 	struct lis_vmpacket_desc good = *desc;
+	struct lis_kvec vec[3] = { { .base = desc, .len = sizeof(*desc) } };
 	int note = LIS_SIM_NOTE_NONE;
 	bool signal;
 	int ret;
 
+	if (WARN_ON_ONCE(nbody > ARRAY_SIZE(vec) - 1))
+		return -EINVAL;
+	memcpy(&vec[1], body, nbody * sizeof(*body));
 	if (lis_sim_fault_chan_armed(sim, ch->relid,
 				     LIS_SIM_FAULT_CORRUPT_DESC)) {
 		desc->offset8 = desc->len8 + 1;
 		note = LIS_SIM_NOTE_CORRUPT;
 	}
-	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);
+	ret = lis_ring_write(&ch->out, vec, nbody + 1, &signal);
 	if (ret) {
 		if (ret == -EIO)
 			lis_sim_chan_note_broken(ch);
@@ -426,35 +432,45 @@ int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
 		.flags = flags,
 		.trans_id = trans_id,
 	};
+	const struct lis_kvec body = { .base = buf, .len = len };
 
 	if (len8 > 0xffff)
 		return -EINVAL;
-	return lis_sim_write_pkt(ch, &desc, buf, len);
+	return lis_sim_write_pkt(ch, &desc, &body, 1);
 }
 
 /**
- * lis_sim_send_raw() - send a packet whose descriptor the caller built
- * @ch: an open channel
- * @pkt: the whole packet, descriptor first
- * @len: its length: desc.len8 * 8
+ * lis_sim_send_back() - return the peeked packet to the guest unchanged
+ * @ch: an open channel, with a packet peeked
  *
- * Used by the echo device to return a guest packet byte for byte.
+ * Writes the packet's checked descriptor and then its bytes straight from
+ * the guest's outbound ring into its inbound ring: no intermediate copy.
+ * The guest may change those bytes meanwhile; it gets back what was there.
+ * The packet stays peeked: lis_sim_recv_skip() consumes it.
  *
  * Context: the class's callbacks.
- * Return: as lis_sim_send(); -EINVAL also for an inconsistent descriptor.
+ * Return: as lis_sim_send(); -EINVAL also if no packet is peeked.
  */
-int lis_sim_send_raw(struct lis_sim_chan *ch, const void *pkt, u32 len)
+int lis_sim_send_back(struct lis_sim_chan *ch)
 {
-	struct lis_vmpacket_desc desc;
+	struct lis_ring *in = &ch->in;
+	struct lis_vmpacket_desc desc = ch->peeked;
+	struct lis_kvec body[2];
+	u32 pos, rest, first;
 
-	if (len < sizeof(desc))
+	if (!in->pkt_len || in->broken)
 		return -EINVAL;
-	memcpy(&desc, pkt, sizeof(desc));
-	if ((u32)desc.len8 * 8 != len || desc.offset8 < sizeof(desc) / 8 ||
-	    desc.offset8 > desc.len8)
-		return -EINVAL;
-	return lis_sim_write_pkt(ch, &desc, pkt + sizeof(desc),
-				 len - sizeof(desc));
+	/* lis_ring_peek() checked the packet lies within published data. */
+	pos = in->priv_read_index + sizeof(desc);
+	if (pos >= in->size)
+		pos -= in->size;
+	rest = in->pkt_len - sizeof(desc);
+	first = min(rest, in->size - pos);
+	body[0].base = in->data + pos;
+	body[0].len = first;
+	body[1].base = in->data;
+	body[1].len = rest - first;
+	return lis_sim_write_pkt(ch, &desc, body, 2);
 }
 
 /**

@@ -8,72 +8,35 @@
  * full the device stops, sets pending_send_sz and resumes when the guest
  * signals that it has read; meanwhile it leaves the guest's packets in the
  * outbound ring, so the guest's writer fills up and waits in turn.
- * Packets are read in batches: interrupts masked, drain, unmask, recheck.
+ * Packets are read in batches: interrupts masked, drain, unmask, recheck,
+ * and go straight from the guest's outbound ring into its inbound ring.
+ * The device keeps no state of its own.
  */
-#include <linux/mm.h>
-#include <linux/slab.h>
-
 #include "core.h"
 
 /* Packets echoed per run before the host lets other work in. */
 #define LIS_ECHO_BUDGET		256
-
-/**
- * struct lis_echo - one open echo channel
- * @buf: one packet, copied out of the guest's outbound ring
- */
-struct lis_echo {
-	u8 *buf;
-};
-
-static int lis_echo_open(struct lis_sim_chan *ch)
-{
-	struct lis_echo *e;
-
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!e)
-		return -ENOMEM;
-	e->buf = kvmalloc(lis_sim_chan_max_packet(ch), GFP_KERNEL);
-	if (!e->buf) {
-		kfree(e);
-		return -ENOMEM;
-	}
-	lis_sim_chan_set_priv(ch, e);
-	return 0;
-}
-
-static void lis_echo_close(struct lis_sim_chan *ch)
-{
-	struct lis_echo *e = lis_sim_chan_priv(ch);
-
-	kvfree(e->buf);
-	kfree(e);
-}
 
 /*
  * Echo the peeked packet.  Returns 0 once it is consumed, -ENOSPC if the
  * guest's inbound ring has no room (the packet stays in place), -EIO if a
  * ring is broken.
  */
-static int lis_echo_one(struct lis_sim_chan *ch, struct lis_echo *e,
+static int lis_echo_one(struct lis_sim_chan *ch,
 			const struct lis_vmpacket_desc *desc)
 {
-	u32 len = (u32)desc->len8 * 8;
 	int ret;
 
-	ret = lis_sim_recv_copy(ch, 0, e->buf, len);
-	if (ret)
-		return ret;
 	for (;;) {
-		ret = lis_sim_send_raw(ch, e->buf, len);
+		ret = lis_sim_send_back(ch);
 		if (ret != -EAGAIN)
 			break;
-		if (!lis_sim_send_wait(ch, len))
+		if (!lis_sim_send_wait(ch, (u32)desc->len8 * 8))
 			return -ENOSPC;
 	}
 	if (ret == -EINVAL)
 		pr_warn_ratelimited("echo relid %u: a %u-byte packet can never fit the guest's inbound ring; dropped\n",
-				    lis_sim_chan_relid(ch), len);
+				    lis_sim_chan_relid(ch), (u32)desc->len8 * 8);
 	else if (ret)
 		return ret;
 	lis_sim_recv_skip(ch);
@@ -84,14 +47,13 @@ static int lis_echo_one(struct lis_sim_chan *ch, struct lis_echo *e,
  * Echo packets until the ring is empty (0), the guest's inbound ring is
  * full (-ENOSPC), the budget is spent (-EBUSY) or a ring broke (-EIO).
  */
-static int lis_echo_drain(struct lis_sim_chan *ch, struct lis_echo *e,
-			  unsigned int *budget)
+static int lis_echo_drain(struct lis_sim_chan *ch, unsigned int *budget)
 {
 	struct lis_vmpacket_desc desc;
 	int ret;
 
 	while (!(ret = lis_sim_recv_peek(ch, &desc))) {
-		ret = lis_echo_one(ch, e, &desc);
+		ret = lis_echo_one(ch, &desc);
 		if (ret)
 			return ret;
 		if (!--*budget)
@@ -102,13 +64,12 @@ static int lis_echo_drain(struct lis_sim_chan *ch, struct lis_echo *e,
 
 static void lis_echo_packet_work(struct lis_sim_chan *ch)
 {
-	struct lis_echo *e = lis_sim_chan_priv(ch);
 	unsigned int budget = LIS_ECHO_BUDGET;
 	int ret;
 
 	do {
 		lis_sim_recv_batch_begin(ch);
-		ret = lis_echo_drain(ch, e, &budget);
+		ret = lis_echo_drain(ch, &budget);
 		lis_sim_recv_commit(ch);
 		if (ret == -EBUSY) {
 			/* Stay masked: we come back without a signal. */
@@ -127,9 +88,7 @@ static void lis_echo_packet_work(struct lis_sim_chan *ch)
 static const struct lis_sim_dev_class lis_echo_class = {
 	.name = "echo",
 	.class_id = LIS_ECHO_CLASS_GUID,
-	.open = lis_echo_open,
 	.packet_work = lis_echo_packet_work,
-	.close = lis_echo_close,
 };
 
 /**

@@ -87,7 +87,7 @@ bool lis_sim_recv_batch_end(struct lis_sim_chan *ch);
 
 int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
 		 const void *buf, u32 len);
-int lis_sim_send_raw(struct lis_sim_chan *ch, const void *pkt, u32 len);
+int lis_sim_send_back(struct lis_sim_chan *ch);
 bool lis_sim_send_wait(struct lis_sim_chan *ch, u32 pkt_len);
 
 #endif /* _LIS_SIM_H */
