@@ -19,6 +19,9 @@
 #   # lis-disk: ext4 64M      a virtio disk (/dev/vda, vdb, ... in order)
 #                             made with mkfs.<fs> on the host; "raw" for an
 #                             unformatted one
+# The guest's /usr/bin holds lis's tools: the executable scripts at the
+# top of tools/, and tools/bin/* when tools/Makefile exists (built once,
+# statically: result tools-build).
 # Result names: build-<series>, tools-build, and
 # <series>/<scenario>/<test> (<series> is 6.1 or 6.12).  A timeout, a
 # missing done marker or a kernel bug on the console fails
@@ -37,7 +40,6 @@ set -u
 
 WORK=$LIS_ROOT/build/integration
 CMDLINE="panic=-1 oops=panic panic_on_warn=1"
-TOOLS_BIN=""
 
 # header <file> <key> <default>: the value of "# lis-<key>: value" lines,
 # joined by spaces.
@@ -77,7 +79,13 @@ load_modules_dep()
 			case $word in
 			pre:) list=pre ;;
 			post:) list=post ;;
-			*) [ "$list" = pre ] && KMOD_PRE[$key]+=" $word" || KMOD_POST[$key]+=" $word" ;;
+			*)
+				if [ "$list" = pre ]; then
+					KMOD_PRE[$key]+=" $word"
+				else
+					KMOD_POST[$key]+=" $word"
+				fi
+				;;
 			esac
 		done
 	done <"$dir/modules.softdep"
@@ -175,16 +183,17 @@ add_disks()
 	done
 }
 
-# parse_results <result> <prefix>: the scenario's TAP lines into results.
-# Prints the number of results seen.
+# parse_results <result> <prefix>: the scenario's TAP lines into results;
+# RESULT_COUNT says how many there were.
 parse_results()
 {
-	local result=$1 prefix=$2 line status="" name="" diag=() count=0
+	local result=$1 prefix=$2 line status="" name="" diag=()
 
+	RESULT_COUNT=0
 	flush()
 	{
 		[ -n "$status" ] || return 0
-		count=$((count + 1))
+		RESULT_COUNT=$((RESULT_COUNT + 1))
 		case $status in
 		ok) tap_ok "$prefix/$name" ;;
 		skip) tap_skip "$prefix/$name" "${diag[0]}" ;;
@@ -206,7 +215,6 @@ parse_results()
 		esac
 	done < <(lis_result_lines "$result")
 	flush
-	echo "$count" >"$WORK/count"
 }
 
 run_scenario()
@@ -231,7 +239,7 @@ run_scenario()
 	cp "$LIS_ROOT/tests/integration/lib.sh" "$root/initramfs/lis/lib.sh"
 	cp "$file" "$root/initramfs/lis/scenario.sh"
 	cp "$modules"/*.ko "$root/initramfs/lis/modules/" 2>/dev/null
-	[ -n "$TOOLS_BIN" ] && cp "$TOOLS_BIN"/* "$root/initramfs/usr/bin/" 2>/dev/null
+	cp "$TOOLS_BIN"/* "$root/initramfs/usr/bin/" 2>/dev/null
 	# shellcheck disable=SC2086 # lists of words
 	add_kmods "$kver" "$root/initramfs" "$prefix" $kmods
 	# shellcheck disable=SC2086
@@ -252,7 +260,7 @@ run_scenario()
 	elif ! lis_result_lines "$LIS_LOGS/$log.result" | grep -qxF LIS-DONE; then
 		tap_fail_log "$prefix/done" "the guest did not reach its done marker (crash, panic or boot failure)" \
 			"$LIS_LOGS/$log.console"
-	elif [ "$(cat "$WORK/count")" -eq 0 ]; then
+	elif [ "$RESULT_COUNT" -eq 0 ]; then
 		tap_fail "$prefix/results" "the scenario reported no results"
 	fi
 	problems=$(lis_console_problems "$LIS_LOGS/$log.console")
@@ -262,16 +270,26 @@ run_scenario()
 	fi
 }
 
-# build_tools: lis's userspace tools, static, when tools/Makefile exists.
+# build_tools: lis's userspace tools for the guest's /usr/bin, in
+# $TOOLS_BIN: executable scripts at the top of tools/ as they are, and
+# when tools/Makefile exists, tools/bin/* of a static build.
 build_tools()
 {
-	local src=$WORK/tools-src log=$LIS_LOGS/integration-tools.log
+	local src=$WORK/tools-src log=$LIS_LOGS/integration-tools.log file
 
+	TOOLS_BIN=$WORK/tools-bin
+	rm -rf "$TOOLS_BIN"
+	mkdir -p "$TOOLS_BIN"
+	for file in "$LIS_ROOT"/tools/*; do
+		if [ -f "$file" ] && [ -x "$file" ] && [ "$(head -c 2 "$file")" = "#!" ]; then
+			cp "$file" "$TOOLS_BIN/"
+		fi
+	done
 	[ -f "$LIS_ROOT/tools/Makefile" ] || return 0
 	lis_copy_tree "$src"
 	if make -C "$src/tools" LDFLAGS=-static -j"$LIS_JOBS" >"$log" 2>&1; then
 		tap_ok tools-build
-		TOOLS_BIN=$src/tools/bin
+		cp "$src"/tools/bin/* "$TOOLS_BIN/" 2>/dev/null
 	else
 		tap_fail_log tools-build "make -C tools LDFLAGS=-static failed" "$log"
 	fi
