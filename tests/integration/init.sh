@@ -10,7 +10,7 @@
 #                         loaded in /lis/kmods/order's order before it runs
 #   /usr/bin/*            lis's userspace tools, when tools/ exists
 # The scenario runs in a subshell, so neither its "exit" nor its failure
-# can end init.  The result channel (ttyS1) gets LIS-BEGIN, the scenario's
+# can end init; an explicit non-zero "exit" is a failed result.  The result channel (ttyS1) gets LIS-BEGIN, the scenario's
 # TAP lines, and LIS-DONE once the scenario returned; then the guest
 # powers off.
 
@@ -46,6 +46,9 @@ echo "lis-init: running scenario on $(uname -r)"
 	. /lis/lib.sh
 	# shellcheck disable=SC1091 # the scenario is copied in by the host
 	. /lis/scenario.sh
+	# Falling off the end is success, whatever the last helper returned
+	# (its failure is already a result); only "exit N" reports N.
+	exit 0
 )
 rc=$?
 echo "lis-init: scenario exited with $rc"
