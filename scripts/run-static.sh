@@ -15,18 +15,6 @@ set -u
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
-# build_copy <name> <kdir> <make args...>: build in build/static/<name>,
-# log to logs/static-<name>.log; returns make's status.
-build_copy()
-{
-	local name=$1 kdir=$2 dir=$LIS_ROOT/build/static/$1
-
-	shift 2
-	lis_copy_tree "$dir"
-	make -C "$dir" KDIR="$kdir" -j"$LIS_JOBS" "$@" \
-		>"$LIS_LOGS/static-$name.log" 2>&1
-}
-
 # Diagnostics about lis's files: sparse/gcc print "file:line:col: warning:",
 # with paths either relative to the module or absolute inside the copy.
 # Kernel headers' own diagnostics (paths under the kernel tree) are not
@@ -40,39 +28,31 @@ own_diagnostics()
 		sed "s|^$dir/||"
 }
 
-static_sparse()
+# static_build <sparse|w1> <series> <kver>: one result, from a build of a
+# fresh copy in build/static/<kind>-<series>, logged to
+# logs/static-<kind>-<series>.log.
+static_build()
 {
-	local series=$1 kver=$2 name=sparse-$1 dir log diag
+	local kind=$1 series=$2 kver=$3 name=$1-$2 dir log diag
 
 	dir=$LIS_ROOT/build/static/$name
 	log=$LIS_LOGS/static-$name.log
-	if ! build_copy "$name" "/lib/modules/$kver/build" C=2; then
+	lis_copy_tree "$dir"
+	if ! make -C "$dir" KDIR="/lib/modules/$kver/build" -j"$LIS_JOBS" \
+		"$([ "$kind" = sparse ] && echo C=2 || echo W=1)" >"$log" 2>&1; then
 		tap_fail_log "$name" "build failed against $kver" "$log"
 		return
 	fi
-	# gcc's warnings end in [-Wname]; the W=1 test owns those.
-	diag=$(own_diagnostics "$log" "$dir" | grep -Ev '\[-W[^]]*\]$')
-	if [ -n "$diag" ]; then
-		tap_fail "$name" "sparse against $kver:" "$diag"
+	if [ "$kind" = sparse ]; then
+		# gcc's warnings end in [-Wname]; the W=1 test owns those.
+		diag=$(own_diagnostics "$log" "$dir" | grep -Ev '\[-W[^]]*\]$')
 	else
-		tap_ok "$name"
+		# ... and modpost's and Kbuild's too.
+		diag=$( (own_diagnostics "$log" "$dir"
+			grep -E '^(WARNING|warning):' "$log") | sed "s|$dir/||g")
 	fi
-}
-
-static_w1()
-{
-	local series=$1 kver=$2 name=w1-$1 dir log diag
-
-	dir=$LIS_ROOT/build/static/$name
-	log=$LIS_LOGS/static-$name.log
-	if ! build_copy "$name" "/lib/modules/$kver/build" W=1; then
-		tap_fail_log "$name" "build failed against $kver" "$log"
-		return
-	fi
-	diag=$( (own_diagnostics "$log" "$dir"
-		grep -E '^(WARNING|warning):' "$log") | sed "s|$dir/||g")
 	if [ -n "$diag" ]; then
-		tap_fail "$name" "warnings with W=1 against $kver:" "$diag"
+		tap_fail "$name" "$kind diagnostics against $kver:" "$diag"
 	else
 		tap_ok "$name"
 	fi
@@ -104,8 +84,8 @@ main()
 			continue
 		fi
 		lis_log "static: sparse and W=1 against $kver"
-		static_sparse "$series" "$kver"
-		static_w1 "$series" "$kver"
+		static_build sparse "$series" "$kver"
+		static_build w1 "$series" "$kver"
 	done
 	lis_log "static: checkpatch"
 	static_checkpatch
