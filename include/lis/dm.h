@@ -117,7 +117,14 @@ struct lis_dm_caps_response {
 	u64 flags;
 } __packed;
 
-/* 5: STATUS_REPORT, guest to host; all counts in 4 KiB pages */
+/*
+ * 5: STATUS_REPORT, guest to host; all counts in 4 KiB pages.
+ * num_committed is the guest's demand as Hyper-V reads it: its committed
+ * memory plus every page it has ballooned out (the host expects the
+ * balloon in the figure and takes it off again), plus pages it hot-added
+ * but has not onlined yet, plus a floor it must keep to stay alive.  The
+ * host balancer uses num_committed only.
+ */
 struct lis_dm_status {
 	struct lis_dm_hdr hdr;
 	u64 num_avail;
