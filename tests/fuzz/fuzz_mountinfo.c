@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target for lis-vssd's mountinfo parser and freeze planner
+ * (tools/lis-vssd/mountinfo.c, plan.c).
+ *
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
+ *	-fno-sanitize-recover=all -Iinclude <this file>
+ *
+ * Input: two bytes seeding what the probe reports (which mount points are
+ * directories, which mounts sit on loop devices backed by which other
+ * mount's file system), then the mount table text, copied to a buffer of
+ * exactly its length (not NUL-terminated) so that AddressSanitizer sees
+ * any read beyond it.
+ *
+ * Invariants: every parsed mount has all its strings; a plan orders each
+ * mount it chose to freeze exactly once, and only those; it never freezes
+ * a read-only, pseudo, network or non-directory mount, nor two mounts of
+ * one superblock; a loop-mounted file system comes before the frozen file
+ * system holding its image; a refused plan (-ELOOP) is empty.
+ */
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../../tools/lis-vssd/mountinfo.c"
+#include "../../tools/lis-vssd/plan.c"
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
+				__FILE__, __LINE__, #cond);		\
+			abort();					\
+		}							\
+	} while (0)
+
+static unsigned int next(unsigned int *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+static void check_plan(const struct vssd_mounts *ms,
+		       const struct vssd_probe *pr, const struct vssd_plan *pl)
+{
+	size_t i, j, frozen = 0;
+	size_t *rank = calloc(ms->nr + 1, sizeof(*rank));
+
+	CHECK(rank);
+	for (i = 0; i < ms->nr; i++)
+		if (pl->verdict[i] == VSSD_FREEZE)
+			frozen++;
+	CHECK(pl->nr_order == frozen);
+	for (i = 0; i < pl->nr_order; i++) {
+		size_t k = pl->order[i];
+		const struct vssd_mount *m;
+
+		CHECK(k < ms->nr);
+		CHECK(!rank[k]);
+		rank[k] = i + 1;
+		m = &ms->m[k];
+		CHECK(pl->verdict[k] == VSSD_FREEZE);
+		CHECK(!m->read_only && pr[k].is_dir);
+		CHECK(!vssd_fstype_pseudo(m->fstype));
+		CHECK(!vssd_fstype_network(m->fstype));
+	}
+	for (i = 0; i < ms->nr; i++) {
+		if (!rank[i])
+			continue;
+		for (j = 0; j < ms->nr; j++) {
+			if (!rank[j] || i == j)
+				continue;
+			CHECK(!same_sb(&ms->m[i], &ms->m[j]));
+			if (pr[i].has_backing &&
+			    pr[i].backing_major == ms->m[j].major &&
+			    pr[i].backing_minor == ms->m[j].minor)
+				CHECK(rank[i] < rank[j]);
+		}
+	}
+	free(rank);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vssd_mounts ms = { 0 };
+	struct vssd_probe *pr;
+	struct vssd_plan pl;
+	unsigned int seed;
+	size_t i, bad;
+	char *text;
+	int err;
+
+	if (size < 2)
+		return 0;
+	seed = data[0] | (unsigned int)data[1] << 8;
+	text = malloc(size - 2 ? size - 2 : 1);
+	CHECK(text);
+	memcpy(text, data + 2, size - 2);
+	err = vssd_parse_mountinfo(text, size - 2, &ms, &bad);
+	CHECK(err == 0);
+	free(text);
+	for (i = 0; i < ms.nr; i++) {
+		CHECK(ms.m[i].root && ms.m[i].mount_point && ms.m[i].fstype);
+		CHECK(ms.m[i].source && ms.m[i].mount_opts &&
+		      ms.m[i].super_opts);
+	}
+
+	pr = calloc(ms.nr ? ms.nr : 1, sizeof(*pr));
+	CHECK(pr);
+	for (i = 0; i < ms.nr; i++) {
+		unsigned int r = next(&seed);
+
+		pr[i].is_dir = r % 8 != 0;
+		if (r % 3 == 0) {
+			const struct vssd_mount *t = &ms.m[next(&seed) % ms.nr];
+
+			pr[i].has_backing = true;
+			pr[i].backing_major = t->major;
+			pr[i].backing_minor = t->minor;
+		}
+	}
+	err = vssd_plan(&ms, pr, &pl);
+	CHECK(err == 0 || err == -ELOOP);
+	if (err) {
+		CHECK(!pl.order && !pl.verdict && !pl.depth && !pl.nr_order);
+	} else {
+		check_plan(&ms, pr, &pl);
+		vssd_plan_free(&pl);
+	}
+	free(pr);
+	vssd_mounts_free(&ms);
+	return 0;
+}
