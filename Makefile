@@ -10,6 +10,8 @@
 #   make bench           benchmarks, as ratios against the physical limit
 #   make fuzz            long fuzzer runs (FUZZ_SECONDS per target)
 #   make install | dkms-install | dkms-remove | uninstall
+#                        (install also installs lis-vssd, its unit and man
+#                        page: tools/lis-vssd/Makefile, PREFIX/DESTDIR)
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -25,9 +27,15 @@ modules_install install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra/lis modules_install
 	depmod -a $(KVER)
 
+install: tools-install
+
+tools-install:
+	$(MAKE) -C tools install
+
 uninstall:
 	rm -rf /lib/modules/$(KVER)/extra/lis
 	depmod -a $(KVER)
+	$(MAKE) -C tools uninstall
 
 dkms-install:
 	scripts/dkms.sh install $(LIS_VERSION)
@@ -37,6 +45,7 @@ dkms-remove:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C tools clean
 	rm -rf build
 
 style:
@@ -53,4 +62,4 @@ bench:
 	scripts/bench.sh
 
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check fuzz bench
+	clean style check fuzz bench tools-install

@@ -8,6 +8,7 @@
 #   2. kunit         scripts/run-kunit.sh        build/test-results/kunit.ktap
 #   3. integration   scripts/run-integration.sh  .../integration.tap
 #   4. fuzz          scripts/run-fuzz.sh         .../fuzz.tap
+#   5. userspace     scripts/run-userspace.sh    .../userspace.tap
 #
 # Prints one summary line per layer ("kunit: N passed, N failed") and, as
 # its very last line, the totals: "N passed, N failed".  Exits non-zero
@@ -15,14 +16,14 @@
 # counts as one failed test named after the layer.
 #
 # Environment: LIS_LAYERS limits the layers (default
-# "static kunit integration fuzz"); see Documentation/testing.rst for the
+# "static kunit integration fuzz userspace"); see Documentation/testing.rst for the
 # per-layer variables (LIS_KERNELS, FUZZ_SECONDS, ...).
 
 set -u
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
-LAYERS=${LIS_LAYERS:-static kunit integration fuzz}
+LAYERS=${LIS_LAYERS:-static kunit integration fuzz userspace}
 
 # run_layer <layer> <command...>: run it, keep its output, note its time.
 run_layer()
@@ -64,7 +65,7 @@ main()
 	run_layer deps deps
 	for layer in $LAYERS; do
 		case $layer in
-		static | kunit | integration | fuzz)
+		static | kunit | integration | fuzz | userspace)
 			run_layer "$layer" "$LIS_ROOT/scripts/run-$layer.sh"
 			;;
 		*)

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Userspace layer: lis's compiled tools (tools/Makefile) and their unit
+# tests, in a fresh copy of the tree under build/userspace/.  Results:
+#   tools-build            make -C tools (-Wall -Wextra -Werror)
+#   tools-build-static     make -C tools LDFLAGS=-static (the guest's build)
+#   <tool>/<test>          each TAP line of each tool's unit test
+#                          (make -C tools check), e.g. lis-vssd/plan-order
+#   <tool>/unit-test       a unit test that died or printed no plan
+#   lis-vssd/help          "lis-vssd --help" exits 0 and names --plan
+# Writes build/test-results/userspace.tap.
+
+set -u
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
+
+WORK=$LIS_ROOT/build/userspace
+
+# unit_tests <tool> <log>: one result per TAP line of the tool's test.
+unit_tests()
+{
+	local tool=$1 log=$2 line name n=0
+
+	while IFS= read -r line; do
+		case $line in
+		"ok "*)
+			name=${line#ok }
+			tap_ok "$tool/${name#* }"
+			n=$((n + 1))
+			;;
+		"not ok "*)
+			name=${line#not ok }
+			tap_fail "$tool/${name#* }" "$(grep -B 20 -F "$line" "$log" | grep '^#' | tail -n 10)"
+			n=$((n + 1))
+			;;
+		esac
+	done <"$log"
+	if [ "$n" -eq 0 ] || ! grep -qE '^[0-9]+ passed, 0 failed$' "$log"; then
+		tap_fail_log "$tool/unit-test" "the unit test failed or reported nothing" "$log"
+	fi
+}
+
+main()
+{
+	local log=$LIS_LOGS/userspace
+
+	lis_lock_tree
+	tap_begin userspace userspace.tap
+	if [ ! -f "$LIS_ROOT/tools/Makefile" ]; then
+		tap_end "TAP version 13"
+		return
+	fi
+	lis_copy_tree "$WORK"
+	if make -C "$WORK/tools" -j"$LIS_JOBS" >"$log-build.log" 2>&1; then
+		tap_ok tools-build
+	else
+		tap_fail_log tools-build "make -C tools failed" "$log-build.log"
+	fi
+	make -C "$WORK/tools/lis-vssd" check >"$log-lis-vssd.log" 2>&1
+	unit_tests lis-vssd "$log-lis-vssd.log"
+	if "$WORK/tools/bin/lis-vssd" --help 2>&1 | grep -q -- --plan; then
+		tap_ok lis-vssd/help
+	else
+		tap_fail lis-vssd/help "lis-vssd --help failed or does not document --plan"
+	fi
+	make -C "$WORK/tools" clean >/dev/null 2>&1
+	if make -C "$WORK/tools" LDFLAGS=-static -j"$LIS_JOBS" \
+		>"$log-static.log" 2>&1; then
+		tap_ok tools-build-static
+	else
+		tap_fail_log tools-build-static "make -C tools LDFLAGS=-static failed" "$log-static.log"
+	fi
+	tap_end "TAP version 13"
+}
+
+main "$@"
