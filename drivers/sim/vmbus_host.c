@@ -406,6 +406,12 @@ static void lis_sim_modify_channel(struct lis_sim *sim,
 	};
 	struct lis_sim_chan *ch = lis_sim_chan_find(sim, req->child_relid);
 
+	/* Hosts before 4.1 do not know the message. */
+	if (sim->version < LIS_VMBUS_V4_1) {
+		pr_warn_ratelimited("MODIFYCHANNEL at protocol %u.%u, which has no such message; ignored\n",
+				    sim->version >> 16, sim->version & 0xffff);
+		return;
+	}
 	if (ch && (ch->state == LIS_SIM_CHAN_OFFERED ||
 		   ch->state == LIS_SIM_CHAN_OPEN)) {
 		ch->target_cpu = lis_sim_vp_to_cpu(req->target_vp,

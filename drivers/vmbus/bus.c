@@ -115,9 +115,25 @@ static DEVICE_ATTR_RO(state);
 static ssize_t target_cpu_show(struct device *dev, struct device_attribute *a,
 			       char *buf)
 {
-	return sysfs_emit(buf, "%u\n", to_lis_device(dev)->channel->target_cpu);
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_lis_device(dev)->channel->target_cpu));
 }
-static DEVICE_ATTR_RO(target_cpu);
+
+/* Writing a CPU number moves the channel there (MODIFYCHANNEL if open). */
+static ssize_t target_cpu_store(struct device *dev,
+				struct device_attribute *a, const char *buf,
+				size_t count)
+{
+	unsigned int cpu;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &cpu);
+	if (ret)
+		return ret;
+	ret = lis_channel_set_cpu(to_lis_device(dev)->channel, cpu);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(target_cpu);
 
 /* sysfs: channel counters and ring levels */
 

@@ -29,13 +29,163 @@ struct lis_channel *lis_channel_alloc(struct lis_vmbus *vb,
 	ch->offer = *offer;
 	ch->relid = offer->child_relid;
 	ch->sig_conn_id = offer->connection_id;
-	ch->target_cpu = 0;
 	mutex_init(&ch->open_lock);
 	spin_lock_init(&ch->out_lock);
+	spin_lock_init(&ch->cb_lock);
 	init_completion(&ch->open_done);
+	init_completion(&ch->modify_done);
 	INIT_WORK(&ch->add_work, lis_bus_add_work);
 	INIT_WORK(&ch->remove_work, lis_bus_remove_work);
 	return ch;
+}
+
+/**
+ * lis_vmbus_pick_cpu() - the next CPU to bind a channel to, round-robin
+ * @vb: the connection; conn_lock held
+ *
+ * Context: conn_lock held.
+ * Return: a CPU in cpus_ready (CPU 0 if none is).
+ */
+unsigned int lis_vmbus_pick_cpu(struct lis_vmbus *vb)
+{
+	unsigned int cpu;
+
+	lockdep_assert_held(&vb->conn_lock);
+	cpu = cpumask_next(vb->last_cpu, &vb->cpus_ready);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(&vb->cpus_ready);
+	if (cpu >= nr_cpu_ids)
+		cpu = 0;
+	vb->last_cpu = cpu;
+	return cpu;
+}
+
+/* Is a channel bound to its target CPU: opening or open on the host? */
+static bool lis_channel_bound(struct lis_vmbus *vb, u32 relid)
+{
+	struct lis_conn_chan *cc = lis_conn_find(vb->conn, relid);
+
+	return cc && !cc->rescinded &&
+	       (cc->state == LIS_CHAN_OPENING || cc->state == LIS_CHAN_OPEN);
+}
+
+/**
+ * lis_vmbus_cpu_leave() - may @cpu go offline?
+ * @vb: the connection
+ * @cpu: the CPU
+ *
+ * While connected, CPU 0 receives the host's messages and each open
+ * channel's signals arrive on its target CPU: such a CPU stays online
+ * (move the channels first through their target_cpu attribute).
+ * Otherwise @cpu leaves cpus_ready.
+ *
+ * Context: process (CPU hotplug).
+ * Return: 0 or -EBUSY.
+ */
+int lis_vmbus_cpu_leave(struct lis_vmbus *vb, unsigned int cpu)
+{
+	struct lis_conn *c = vb->conn;
+	struct lis_channel *ch;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&vb->conn_lock);
+	if (c->state != LIS_CONN_REQUESTING && c->state != LIS_CONN_READY)
+		goto leave;
+	if (cpu == 0) {
+		pr_warn("CPU 0 receives the VMBus messages: it stays online\n");
+		ret = -EBUSY;
+		goto unlock;
+	}
+	for (i = 0; i < ARRAY_SIZE(c->chans); i++) {
+		if (!c->chans[i].relid || !lis_channel_bound(vb, c->chans[i].relid))
+			continue;
+		ch = lis_vmbus_channel(vb, c->chans[i].relid);
+		if (ch && ch->target_cpu == cpu) {
+			pr_warn("CPU %u serves VMBus channel %u: it stays online (write another CPU to the channel's target_cpu first)\n",
+				cpu, ch->relid);
+			ret = -EBUSY;
+			goto unlock;
+		}
+	}
+leave:
+	cpumask_clear_cpu(cpu, &vb->cpus_ready);
+unlock:
+	mutex_unlock(&vb->conn_lock);
+	return ret;
+}
+
+/**
+ * lis_channel_set_cpu() - bind a channel to another CPU
+ * @ch: the channel
+ * @cpu: the new target CPU
+ *
+ * A closed channel uses @cpu from its next open on.  An open one is moved
+ * with MODIFYCHANNEL (VMBus 4.1 and later); from 5.3 on the host answers,
+ * and the move counts only if it agreed.  Signals may arrive on both CPUs
+ * for a while: the callback is serialised by cb_lock.
+ *
+ * Context: process; sleeps until the host answers (bounded).
+ * Return: 0; -EINVAL if @cpu is not online for VMBus; -EOPNOTSUPP if the
+ * host's protocol is older than 4.1; -ENODEV if rescinded; -ETIMEDOUT;
+ * -EIO if the host refused.
+ */
+int lis_channel_set_cpu(struct lis_channel *ch, unsigned int cpu)
+{
+	struct lis_vmbus *vb = ch->vb;
+	struct lis_hv_provider *prov;
+	bool wait;
+	int ret;
+
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	mutex_lock(&ch->open_lock);
+	mutex_lock(&vb->conn_lock);
+	ret = -EINVAL;
+	if (!cpumask_test_cpu(cpu, &vb->cpus_ready))
+		goto unlock_conn;
+	ret = 0;
+	if (cpu == ch->target_cpu)
+		goto unlock_conn;
+	if (!ch->opened) {
+		ch->target_cpu = cpu;
+		goto unlock_conn;
+	}
+	prov = vb->prov;
+	reinit_completion(&ch->modify_done);
+	ch->modify_status = -EIO;
+	ret = lis_conn_modify(vb->conn, ch->relid, prov->vp_index(prov, cpu));
+	lis_vmbus_run_actions(vb);
+	wait = vb->conn->version >= LIS_VMBUS_V5_3;
+	if (!ret && !wait)
+		ch->target_cpu = cpu;
+	mutex_unlock(&vb->conn_lock);
+	if (ret || !wait)
+		goto unlock;
+
+	if (!wait_for_completion_timeout(&ch->modify_done,
+					 LIS_REQUEST_TIMEOUT)) {
+		pr_err("channel %u: host did not answer MODIFYCHANNEL\n",
+		       ch->relid);
+		ret = -ETIMEDOUT;
+		goto unlock;
+	}
+	ret = ch->modify_status;
+	if (ret) {
+		pr_warn("channel %u: host refused to move it to CPU %u\n",
+			ch->relid, cpu);
+		goto unlock;
+	}
+	mutex_lock(&vb->conn_lock);
+	ch->target_cpu = cpu;
+	mutex_unlock(&vb->conn_lock);
+	goto unlock;
+
+unlock_conn:
+	mutex_unlock(&vb->conn_lock);
+unlock:
+	mutex_unlock(&ch->open_lock);
+	return ret;
 }
 
 /**
@@ -64,11 +214,13 @@ void lis_channel_dispatch(struct lis_vmbus *vb, u32 relid)
 	rcu_read_lock();
 	ch = lis_vmbus_channel(vb, relid);
 	if (ch) {
+		spin_lock(&ch->cb_lock);
 		cb = READ_ONCE(ch->cb);
 		if (cb) {
 			ch->stats.interrupts++;
 			cb(READ_ONCE(ch->cb_ctx));
 		}
+		spin_unlock(&ch->cb_lock);
 	}
 	rcu_read_unlock();
 }
@@ -196,6 +348,9 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 	ch->open_status = -EIO;
 	mutex_lock(&vb->conn_lock);
 	prov = vb->prov;
+	/* Its CPU may have gone offline since it was picked. */
+	if (!cpumask_test_cpu(ch->target_cpu, &vb->cpus_ready))
+		ch->target_cpu = lis_vmbus_pick_cpu(vb);
 	ret = lis_conn_open(vb->conn, ch->relid, ch->gpadl,
 			    prov->vp_index(prov, ch->target_cpu),
 			    out_ring_bytes >> PAGE_SHIFT, user_data, user_len);

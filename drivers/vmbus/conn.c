@@ -507,6 +507,17 @@ static int conn_on_gpadl_torndown(struct lis_conn *c,
 	return 0;
 }
 
+static int conn_on_modify_response(struct lis_conn *c,
+				   const struct lis_chmsg_modify_response *m)
+{
+	/* It can cross a rescind: no channel, nobody waiting. */
+	if (!lis_conn_find(c, m->child_relid))
+		return 0;
+	conn_result(c, LIS_ACT_MODIFIED, m->child_relid, 0,
+		    m->status ? -EIO : 0, m->status);
+	return 0;
+}
+
 static int conn_on_unload_response(struct lis_conn *c)
 {
 	if (c->state != LIS_CONN_UNLOADING)
@@ -542,8 +553,8 @@ static const char *conn_malformed(u32 len, u32 type)
  * Dropped quietly instead, because they can cross the guest's own
  * messages: OFFER and ALLOFFERS_DELIVERED while UNLOADING (no new devices
  * during unload), an OPENCHANNEL_RESULT for a rescinded channel whose open
- * was already failed, and MODIFYCHANNEL_RESPONSE (this guest never sends
- * MODIFYCHANNEL).
+ * was already failed, and MODIFYCHANNEL_RESPONSE for a relid no longer
+ * offered.
  *
  * Context: any; the caller serialises all calls on @c.
  * Return: 0 if the message was taken (or dropped quietly); -EINVAL if it
@@ -583,7 +594,7 @@ int lis_conn_receive(struct lis_conn *c, const void *msg, u32 len)
 	case LIS_CHMSG_UNLOAD_RESPONSE:
 		return conn_on_unload_response(c);
 	case LIS_CHMSG_MODIFYCHANNEL_RESPONSE:
-		return 0;
+		return conn_on_modify_response(c, msg);
 	default:
 		return conn_fault(c, "guest-to-host message from the host",
 				  type, 0, 0);
@@ -686,6 +697,46 @@ int lis_conn_close(struct lis_conn *c, u32 relid)
 	return 0;
 }
 LIS_EXPORT(lis_conn_close);
+
+/**
+ * lis_conn_modify() - ask the host to signal an open channel on another VP
+ * @c: the connection
+ * @relid: the channel, OPEN
+ * @target_vp: the VP index the host should signal from now on
+ *
+ * Queues a POST of MODIFYCHANNEL.  Hosts answer (LIS_ACT_MODIFIED) only
+ * from protocol 5.3 on; before that the change takes effect silently.
+ *
+ * Context: any; the caller serialises all calls on @c.
+ * Return: 0; -ENOTCONN if not connected; -EOPNOTSUPP before protocol 4.1;
+ * -ENOENT if @relid is not offered; -ENODEV if it was rescinded; -EINVAL
+ * if it is not OPEN.
+ */
+int lis_conn_modify(struct lis_conn *c, u32 relid, u32 target_vp)
+{
+	struct lis_conn_chan *ch;
+	struct lis_chmsg_modify m;
+
+	if (!conn_up(c))
+		return -ENOTCONN;
+	if (c->version < LIS_VMBUS_V4_1)
+		return -EOPNOTSUPP;
+	ch = lis_conn_find(c, relid);
+	if (!ch)
+		return -ENOENT;
+	if (ch->rescinded)
+		return -ENODEV;
+	if (ch->state != LIS_CHAN_OPEN)
+		return -EINVAL;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.msgtype = LIS_CHMSG_MODIFYCHANNEL;
+	m.child_relid = relid;
+	m.target_vp = target_vp;
+	conn_post(c, c->msg_conn_id, &m, sizeof(m));
+	return 0;
+}
+LIS_EXPORT(lis_conn_modify);
 
 /* A handle not in use: the one after the last handed out, never 0. */
 static u32 conn_new_handle(struct lis_conn *c)

@@ -134,6 +134,7 @@ static void lis_vmbus_offer(struct lis_vmbus *vb,
 		       offer->child_relid);
 		return;
 	}
+	ch->target_cpu = lis_vmbus_pick_cpu(vb);
 	rcu_assign_pointer(vb->relid_map[ch->relid], ch);
 	queue_work(vb->dev_wq, &ch->add_work);
 }
@@ -215,6 +216,13 @@ void lis_vmbus_run_actions(struct lis_vmbus *vb)
 			break;
 		case LIS_ACT_UNLOADED:
 			complete(&vb->unloaded);
+			break;
+		case LIS_ACT_MODIFIED:
+			ch = lis_vmbus_channel(vb, a->relid);
+			if (ch) {
+				ch->modify_status = a->status;
+				complete(&ch->modify_done);
+			}
 			break;
 		case LIS_ACT_PROTOCOL_ERROR:
 			pr_err_ratelimited("host protocol error: %s (message %s, relid %u); ignored\n",
@@ -482,6 +490,95 @@ void lis_vmbus_disconnect(struct lis_vmbus *vb)
 		pr_warn("%s did not answer UNLOAD in %u s\n", vb->prov->name,
 			LIS_UNLOAD_TIMEOUT / HZ);
 	lis_contact_pages_free(vb);
+}
+
+/**
+ * lis_vmbus_shutdown_unload() - UNLOAD at reboot, halt or kexec
+ * @vb: the connection
+ *
+ * Like lis_vmbus_disconnect() but with devices still on the bus and a
+ * shorter bound: the machine is going down either way.
+ *
+ * Context: process (the reboot notifier chain); sleeps (bounded).
+ */
+void lis_vmbus_shutdown_unload(struct lis_vmbus *vb)
+{
+	int ret;
+
+	mutex_lock(&vb->conn_lock);
+	ret = lis_conn_unload(vb->conn);
+	lis_vmbus_run_actions(vb);
+	mutex_unlock(&vb->conn_lock);
+	if (ret)
+		return;
+	if (wait_for_completion_timeout(&vb->unloaded,
+					LIS_SHUTDOWN_UNLOAD_TIMEOUT))
+		pr_info("unloaded from %s for shutdown\n", vb->prov->name);
+	else
+		pr_warn("%s did not answer UNLOAD in %u s; shutting down anyway\n",
+			vb->prov->name, LIS_SHUTDOWN_UNLOAD_TIMEOUT / HZ);
+}
+
+/* Is the message in @slot UNLOAD_RESPONSE?  Frees the slot either way. */
+static bool lis_panic_take_slot(struct lis_hv_provider *prov,
+				struct lis_hv_message *slot)
+{
+	u32 type = READ_ONCE(slot->hdr.type);
+	u32 msgtype;
+
+	if (type == LIS_HVMSG_NONE)
+		return false;
+	/* The host wrote the payload before the type. */
+	virt_rmb();
+	memcpy(&msgtype, slot->payload, sizeof(msgtype));
+	if (type != LIS_HVMSG_CHANNEL ||
+	    READ_ONCE(slot->hdr.payload_size) < sizeof(msgtype))
+		msgtype = 0;
+	WRITE_ONCE(slot->hdr.type, LIS_HVMSG_NONE);
+	/* The slot must read as free before EOM asks for the next. */
+	virt_mb();
+	/* EOM reaches this CPU's SynIC only; other CPUs' slots stay full. */
+	if (READ_ONCE(slot->hdr.flags) & LIS_HVMSG_F_PENDING)
+		prov->eom(prov);
+	return msgtype == LIS_CHMSG_UNLOAD_RESPONSE;
+}
+
+/**
+ * lis_vmbus_panic_unload() - UNLOAD from the panic path
+ * @vb: the connection
+ *
+ * Only for providers whose host runs without this kernel's help
+ * (atomic_unload).  Posts UNLOAD without any lock (the CPU that held one
+ * may be stopped) and polls every CPU's SINT 2 slot for UNLOAD_RESPONSE,
+ * for at most LIS_PANIC_UNLOAD_MS.  Nothing here sleeps.
+ *
+ * Context: panic notifier: atomic, other CPUs stopped.
+ */
+void lis_vmbus_panic_unload(struct lis_vmbus *vb)
+{
+	struct lis_hv_provider *prov = READ_ONCE(vb->prov);
+	struct lis_chmsg_hdr m = { .msgtype = LIS_CHMSG_UNLOAD };
+	u32 state = READ_ONCE(vb->conn->state);
+	unsigned int ms, cpu;
+
+	if (!prov || !prov->atomic_unload ||
+	    (state != LIS_CONN_REQUESTING && state != LIS_CONN_READY) ||
+	    READ_ONCE(vb->conn->version) < LIS_VMBUS_V3_0)
+		return;
+	if (prov->post_msg(prov, READ_ONCE(vb->conn->msg_conn_id), &m,
+			   sizeof(m)))
+		return;
+	for (ms = 0; ms < LIS_PANIC_UNLOAD_MS; ms++) {
+		for_each_online_cpu(cpu) {
+			struct lis_hv_msg_page *page = lis_hv_msg_page(cpu);
+
+			if (lis_panic_take_slot(prov,
+						&page->sint[LIS_VMBUS_SINT]))
+				return;
+		}
+		mdelay(1);
+	}
+	pr_emerg("host did not answer UNLOAD in %u ms\n", LIS_PANIC_UNLOAD_MS);
 }
 
 /**

@@ -7,6 +7,7 @@
 #define _LIS_VMBUS_CORE_H
 
 #include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -23,6 +24,9 @@
 #define LIS_CONNECT_TIMEOUT	(30 * HZ)
 #define LIS_REQUEST_TIMEOUT	(30 * HZ)
 #define LIS_UNLOAD_TIMEOUT	(30 * HZ)
+/* At reboot or kexec, and (polling) at panic: long waits help no one. */
+#define LIS_SHUTDOWN_UNLOAD_TIMEOUT	(10 * HZ)
+#define LIS_PANIC_UNLOAD_MS		5000
 
 /**
  * struct lis_channel - one offered channel
@@ -31,7 +35,7 @@
  * @offer: the host's offer, validated
  * @relid: the host's id for the channel
  * @sig_conn_id: connection id to signal the host with
- * @target_cpu: CPU the host signals for this channel
+ * @target_cpu: CPU the host signals for this channel (conn_lock)
  * @open_lock: serialises lis_channel_open() and lis_channel_close(); protects
  *	@opened, @ring_mem, @ring_bytes and @gpadl
  * @opened: the host accepted OPENCHANNEL and the channel is not closed yet
@@ -43,6 +47,10 @@
  * @in: inbound ring (guest reads; callers serialise readers)
  * @cb: callback for inbound signals; NULL when closed (RCU-published)
  * @cb_ctx: its argument
+ * @cb_lock: held while @cb runs, so that it never runs on two CPUs at
+ *	once (after a target CPU change, both CPUs may see a signal)
+ * @modify_done: completed by MODIFYCHANNEL_RESPONSE
+ * @modify_status: that response's result
  * @open_done: completed by the OPENCHANNEL result
  * @open_status: that result
  * @rescinded: the host withdrew the channel
@@ -72,6 +80,9 @@ struct lis_channel {
 
 	lis_channel_cb cb;
 	void *cb_ctx;
+	spinlock_t cb_lock;
+	struct completion modify_done;
+	int modify_status;
 
 	struct completion open_done;
 	int open_status;
@@ -121,6 +132,9 @@ struct lis_gpadl_wait {
  * @msg_wq: ordered workqueue for @msg_work
  * @dev_wq: ordered workqueue for device add and remove
  * @root: parent device of every lis_vmbus device
+ * @cpus_ready: CPUs whose SynIC delivers to us: channel targets are picked
+ *	from these (conn_lock)
+ * @last_cpu: the CPU the last offer was given, for round-robin (conn_lock)
  */
 struct lis_vmbus {
 	struct lis_hv_provider *prov;
@@ -143,6 +157,9 @@ struct lis_vmbus {
 	struct workqueue_struct *dev_wq;
 
 	struct device *root;
+
+	struct cpumask cpus_ready;
+	unsigned int last_cpu;
 };
 
 /* hv.c: per-CPU SynIC pages and the interrupt path */
@@ -156,6 +173,8 @@ void lis_vmbus_conn_exit(struct lis_vmbus *vb);
 void lis_vmbus_flush_msgs(struct lis_vmbus *vb);
 int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p);
 void lis_vmbus_disconnect(struct lis_vmbus *vb);
+void lis_vmbus_shutdown_unload(struct lis_vmbus *vb);
+void lis_vmbus_panic_unload(struct lis_vmbus *vb);
 int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
 			gfp_t gfp);
 int lis_vmbus_post(struct lis_vmbus *vb, u32 conn_id, const void *msg,
@@ -167,6 +186,9 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 int lis_gpadl_teardown(struct lis_vmbus *vb, u32 handle);
 
 /* channel.c */
+unsigned int lis_vmbus_pick_cpu(struct lis_vmbus *vb);
+int lis_vmbus_cpu_leave(struct lis_vmbus *vb, unsigned int cpu);
+int lis_channel_set_cpu(struct lis_channel *ch, unsigned int cpu);
 struct lis_channel *lis_channel_alloc(struct lis_vmbus *vb,
 				      const struct lis_chmsg_offer *offer);
 void lis_channel_free(struct lis_channel *ch);
@@ -179,5 +201,21 @@ void lis_bus_exit(struct lis_vmbus *vb);
 void lis_bus_add_work(struct work_struct *work);
 void lis_bus_remove_work(struct work_struct *work);
 void lis_bus_remove_all(struct lis_vmbus *vb);
+
+/* hyperv.c: the native provider, only on x86_64 with CONFIG_HYPERV */
+#if defined(CONFIG_X86_64) && IS_ENABLED(CONFIG_HYPERV)
+struct lis_hv_provider *lis_hyperv_provider(void);
+const char *lis_hyperv_refusal(void);
+#else
+static inline struct lis_hv_provider *lis_hyperv_provider(void)
+{
+	return NULL;
+}
+
+static inline const char *lis_hyperv_refusal(void)
+{
+	return "this build has no native Hyper-V provider";
+}
+#endif
 
 #endif /* _LIS_VMBUS_CORE_H */

@@ -3,11 +3,19 @@
  * lis_vmbus: the VMBus channel core.
  *
  * Module init sets up the bus and the per-CPU SynIC pages; the connection
- * to a host starts when a hypervisor provider attaches.  The provider is
- * the simulated host (lis_sim) on machines without Hyper-V.
+ * to a host starts when a hypervisor provider attaches: the native
+ * Hyper-V one (hyperv.c), attached here at load time on Hyper-V, or the
+ * simulated host (lis_sim) on machines without Hyper-V.
+ *
+ * Reboot and kexec (a reboot notifier) and panic (a panic notifier) say
+ * UNLOAD to the host, so that the next kernel can connect again.
  */
+#include <linux/cpuhotplug.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/panic_notifier.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <asm/hypervisor.h>
 
@@ -20,8 +28,85 @@
  */
 static struct lis_vmbus *lis_vb;
 
-/* Serialises provider attach and detach. */
+/*
+ * Serialises provider attach, detach and the reboot-time unload; protects
+ * lis_cpuhp_state and lis_shut_down.
+ */
 static DEFINE_MUTEX(lis_provider_lock);
+
+/* Dynamic CPU hotplug state while a provider is attached, else 0. */
+static int lis_cpuhp_state;
+/* The reboot notifier unloaded the connection: attach nothing more. */
+static bool lis_shut_down;
+/*
+ * The provider lis_cpu_online()/lis_cpu_offline() act for: set before
+ * lis_cpuhp_state is set up, stable until it is removed.
+ */
+static struct lis_hv_provider *lis_cpuhp_prov;
+
+static bool native = true;
+module_param(native, bool, 0444);
+MODULE_PARM_DESC(native,
+		 "On Hyper-V, attach the native Hyper-V provider at load (default Y); N leaves the VMBus to a simulated host (lis_sim), e.g. to test with it on Hyper-V");
+
+/* The native provider, when this module attached it. */
+static struct lis_hv_provider *lis_native_prov;
+
+/* A CPU came online (or the provider attached): make it deliver to us. */
+static int lis_cpu_online(unsigned int cpu)
+{
+	struct lis_hv_provider *p = lis_cpuhp_prov;
+	struct lis_vmbus *vb = lis_vb;
+	int ret = 0;
+
+	if (p->cpu_online)
+		ret = p->cpu_online(p, cpu);
+	if (ret)
+		return ret;
+	mutex_lock(&vb->conn_lock);
+	cpumask_set_cpu(cpu, &vb->cpus_ready);
+	mutex_unlock(&vb->conn_lock);
+	return 0;
+}
+
+/*
+ * A CPU is going offline (or the provider detaches): refuse while a
+ * channel is bound to it, else stop its delivery.
+ */
+static int lis_cpu_offline(unsigned int cpu)
+{
+	struct lis_hv_provider *p = lis_cpuhp_prov;
+	int ret;
+
+	ret = lis_vmbus_cpu_leave(lis_vb, cpu);
+	if (ret)
+		return ret;
+	if (p->cpu_offline)
+		p->cpu_offline(p, cpu);
+	return 0;
+}
+
+static int lis_cpuhp_add(struct lis_hv_provider *p)
+{
+	int ret;
+
+	lis_cpuhp_prov = p;
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "lis_vmbus:online",
+				lis_cpu_online, lis_cpu_offline);
+	if (ret < 0)
+		return ret;
+	lis_cpuhp_state = ret;
+	return 0;
+}
+
+static void lis_cpuhp_remove(void)
+{
+	if (!lis_cpuhp_state)
+		return;
+	/* Detaching: lis_vmbus_cpu_leave() refuses nothing now. */
+	cpuhp_remove_state(lis_cpuhp_state);
+	lis_cpuhp_state = 0;
+}
 
 /**
  * lis_hv_provider_register() - attach a hypervisor and connect to its host
@@ -42,18 +127,23 @@ int lis_hv_provider_register(struct lis_hv_provider *p)
 
 	mutex_lock(&lis_provider_lock);
 	ret = -EBUSY;
-	if (vb->prov)
+	if (vb->prov || lis_shut_down)
 		goto unlock;
 
 	ret = p->start(p);
 	if (ret)
 		goto unlock;
-	ret = lis_vmbus_connect(vb, p);
+	ret = lis_cpuhp_add(p);
 	if (ret)
 		goto stop;
+	ret = lis_vmbus_connect(vb, p);
+	if (ret)
+		goto remove_cpuhp;
 	mutex_unlock(&lis_provider_lock);
 	return 0;
 
+remove_cpuhp:
+	lis_cpuhp_remove();
 stop:
 	p->stop(p);
 	lis_synic_quiesce();
@@ -82,7 +172,9 @@ void lis_hv_provider_unregister(struct lis_hv_provider *p)
 		goto unlock;
 
 	lis_bus_remove_all(vb);
-	lis_vmbus_disconnect(vb);
+	if (!lis_shut_down)
+		lis_vmbus_disconnect(vb);
+	lis_cpuhp_remove();
 	p->stop(p);
 	lis_synic_quiesce();
 	lis_vmbus_flush_msgs(vb);
@@ -98,13 +190,79 @@ unlock:
 }
 EXPORT_SYMBOL_NS_GPL(lis_hv_provider_unregister, LIS);
 
-static void lis_report_platform(void)
+/*
+ * Attach the native provider on Hyper-V, or say in one line why not and
+ * that a simulated host may attach instead.
+ */
+static void lis_attach_native(void)
 {
-	if (hypervisor_is_type(X86_HYPER_MS_HYPERV))
-		pr_info("running on Hyper-V, but this version has no native Hyper-V provider; only a simulated host (lis_sim) can attach\n");
-	else
+	struct lis_hv_provider *p = lis_hyperv_provider();
+	const char *why;
+	int ret;
+
+	if (!hypervisor_is_type(X86_HYPER_MS_HYPERV)) {
 		pr_info("not running on Hyper-V: waiting for a simulated host (lis_sim)\n");
+		return;
+	}
+	if (!p) {
+		pr_info("running on Hyper-V, but this build has no native Hyper-V provider; only a simulated host (lis_sim) can attach\n");
+		return;
+	}
+	if (!native) {
+		pr_info("running on Hyper-V, native provider disabled (native=0): waiting for a simulated host (lis_sim)\n");
+		return;
+	}
+	why = lis_hyperv_refusal();
+	if (why) {
+		pr_warn("native Hyper-V provider not attached: %s\n", why);
+		return;
+	}
+	ret = lis_hv_provider_register(p);
+	if (ret) {
+		pr_err("native Hyper-V provider failed to connect (%d); a simulated host may attach instead\n",
+		       ret);
+		return;
+	}
+	lis_native_prov = p;
 }
+
+/*
+ * Reboot, halt, power-off and kexec: tell the host we are going, so that
+ * the next kernel finds the VMBus free, and stop the SynIC.  Devices stay:
+ * their drivers' packets after this go nowhere.
+ */
+static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct lis_vmbus *vb = lis_vb;
+
+	mutex_lock(&lis_provider_lock);
+	if (vb->prov && !lis_shut_down) {
+		lis_shut_down = true;
+		lis_vmbus_shutdown_unload(vb);
+		lis_cpuhp_remove();
+	}
+	mutex_unlock(&lis_provider_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lis_reboot_nb = {
+	.notifier_call = lis_reboot_notify,
+};
+
+/* Panic: other CPUs are stopped; nothing may sleep or take a lock. */
+static int lis_panic_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	lis_vmbus_panic_unload(lis_vb);
+	return NOTIFY_DONE;
+}
+
+/* Late in the chain: after the notifiers that record the crash. */
+static struct notifier_block lis_panic_nb = {
+	.notifier_call = lis_panic_notify,
+	.priority = INT_MIN,
+};
 
 static int __init lis_vmbus_init(void)
 {
@@ -125,9 +283,15 @@ static int __init lis_vmbus_init(void)
 		goto exit_synic;
 
 	lis_vb = vb;
-	lis_report_platform();
+	ret = register_reboot_notifier(&lis_reboot_nb);
+	if (ret)
+		goto exit_bus;
+	atomic_notifier_chain_register(&panic_notifier_list, &lis_panic_nb);
+	lis_attach_native();
 	return 0;
 
+exit_bus:
+	lis_bus_exit(vb);
 exit_synic:
 	lis_synic_exit();
 exit_conn:
@@ -141,7 +305,11 @@ static void __exit lis_vmbus_exit(void)
 {
 	struct lis_vmbus *vb = lis_vb;
 
-	/* Providers are modules that depend on us: all are gone by now. */
+	if (lis_native_prov)
+		lis_hv_provider_unregister(lis_native_prov);
+	/* Other providers are modules that depend on us: gone by now. */
+	atomic_notifier_chain_unregister(&panic_notifier_list, &lis_panic_nb);
+	unregister_reboot_notifier(&lis_reboot_nb);
 	lis_bus_exit(vb);
 	lis_synic_exit();
 	lis_vmbus_conn_exit(vb);

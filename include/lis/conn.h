@@ -110,6 +110,11 @@ enum lis_conn_action_type {
 	/* UNLOAD_RESPONSE arrived, or there was no one to say goodbye to. */
 	LIS_ACT_UNLOADED,
 	/*
+	 * MODIFYCHANNEL_RESPONSE for relid (hosts send it from 5.3 on):
+	 * status 0 or -EIO (host_status is its code).
+	 */
+	LIS_ACT_MODIFIED,
+	/*
 	 * The host sent something wrong; what says what, msgtype which
 	 * message, relid/handle which object where known.  Logged, ignored.
 	 */
@@ -124,9 +129,10 @@ enum lis_conn_action_type {
  * @len: LIS_ACT_POST: bytes in @msg
  * @relid: channel concerned, where there is one
  * @handle: GPADL handle, for the GPADL actions
- * @status: 0 or a negative errno, for the *_RESULT/_CREATED/_FAILED actions
+ * @status: 0 or a negative errno, for the *_RESULT/_CREATED/_FAILED and
+ *	MODIFIED actions
  * @host_status: the raw status the host sent, for the log (OPEN_RESULT,
- *	GPADL_CREATED, CONNECT_FAILED), 0 otherwise
+ *	GPADL_CREATED, CONNECT_FAILED, MODIFIED), 0 otherwise
  * @version: LIS_ACT_CONNECTED: negotiated version
  * @msgtype: LIS_ACT_PROTOCOL_ERROR: type of the offending message (0 if it
  *	was too short to have one)
@@ -210,6 +216,7 @@ int lis_conn_gpadl_begin(struct lis_conn *c, u32 relid, u32 npfns,
 			 u32 *handle);
 int lis_conn_gpadl_teardown(struct lis_conn *c, u32 handle);
 int lis_conn_release(struct lis_conn *c, u32 relid);
+int lis_conn_modify(struct lis_conn *c, u32 relid, u32 target_vp);
 int lis_conn_unload(struct lis_conn *c);
 void lis_conn_abort(struct lis_conn *c, int err);
 void lis_conn_actions_done(struct lis_conn *c);

@@ -23,6 +23,10 @@ struct module;
  *	them (program SIMP/SIEFP, or remember them).  Context: process.
  * @stop: stop delivering; after it returns no lis_vmbus_isr() call is in
  *	flight or will come.  Context: process.
+ * @cpu_online: optional: make @cpu deliver into its pages (after @start,
+ *	and for each CPU that comes online).  Context: process, on @cpu.
+ * @cpu_offline: optional: undo @cpu_online (before @stop, and for each CPU
+ *	that goes offline).  Context: process, on @cpu.
  * @post_msg: post @len (<= 240) bytes to connection @conn_id.  Returns 0,
  *	-EAGAIN (hypervisor out of buffers: retry later) or another -errno.
  *	Context: any, does not sleep.
@@ -32,17 +36,24 @@ struct module;
  *	pending flag was set; deliver the next message.  Context: any, on the
  *	CPU whose slot was consumed, does not sleep.
  * @vp_index: the hypervisor's number for @cpu.
+ * @atomic_unload: the host answers UNLOAD even while this kernel's CPUs are
+ *	stopped (a real hypervisor), and @post_msg works in any context, with
+ *	other CPUs dead: the panic path then sends UNLOAD and polls for the
+ *	answer.  A simulated host runs on the guest's CPUs: leave it false.
  */
 struct lis_hv_provider {
 	const char *name;
 	struct module *owner;
 	int (*start)(struct lis_hv_provider *p);
 	void (*stop)(struct lis_hv_provider *p);
+	int (*cpu_online)(struct lis_hv_provider *p, unsigned int cpu);
+	void (*cpu_offline)(struct lis_hv_provider *p, unsigned int cpu);
 	int (*post_msg)(struct lis_hv_provider *p, u32 conn_id,
 			const void *msg, u32 len);
 	int (*signal_event)(struct lis_hv_provider *p, u32 conn_id);
 	void (*eom)(struct lis_hv_provider *p);
 	u32 (*vp_index)(struct lis_hv_provider *p, unsigned int cpu);
+	bool atomic_unload;
 };
 
 int lis_hv_provider_register(struct lis_hv_provider *p);

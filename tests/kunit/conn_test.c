@@ -102,13 +102,13 @@ enum {
 	S_END,
 	/* guest calls (events) */
 	S_CONNECT, S_OPEN, S_CLOSE, S_GPADL, S_TEARDOWN, S_RELEASE,
-	S_UNLOAD, S_ABORT,
+	S_UNLOAD, S_ABORT, S_MODIFY,
 	/* host messages (events) */
 	H_VERSION, H_OFFER, H_ALL, H_RESCIND, H_OPENRES, H_CREATED, H_TORN,
 	H_UNLOADRESP, H_MODRESP, H_RAW,
 	/* expected POST actions, in order */
 	P_CONTACT, P_REQUEST, P_OPEN, P_CLOSE, P_TEARDOWN, P_RELEASED,
-	P_UNLOAD,
+	P_UNLOAD, P_MODIFY,
 	/* expected other actions, in order */
 	A_ACT,
 	/* checks of the state, consuming nothing */
@@ -151,6 +151,7 @@ struct conn_step {
 #define RELEASE(rel, r)		{ .op = S_RELEASE, .a = (rel), .ret = (r) }
 #define UNLOAD(r)		{ .op = S_UNLOAD, .ret = (r) }
 #define ABORT(err)		{ .op = S_ABORT, .st = (err) }
+#define MODIFY(rel, vp, r)	{ .op = S_MODIFY, .a = (rel), .b = (vp), .ret = (r) }
 
 #define H_VERSION_ST(ok, cid, cst, r)					\
 	{ .op = H_VERSION, .a = (ok), .b = (cid), .c = (cst), .ret = (r) }
@@ -164,7 +165,8 @@ struct conn_step {
 	{ .op = H_CREATED, .a = (rel), .b = (h), .c = (s), .ret = (r) }
 #define H_TORN(h, r)		{ .op = H_TORN, .a = (h), .ret = (r) }
 #define H_UNLOADRESP(r)		{ .op = H_UNLOADRESP, .ret = (r) }
-#define H_MODRESP(rel, r)	{ .op = H_MODRESP, .a = (rel), .ret = (r) }
+#define H_MODRESP(rel, st, r)						\
+	{ .op = H_MODRESP, .a = (rel), .b = (st), .ret = (r) }
 #define H_RAW(bytes, r)							\
 	{ .op = H_RAW, .raw = (bytes), .len = sizeof(bytes), .ret = (r) }
 
@@ -179,6 +181,8 @@ struct conn_step {
 	{ .op = P_TEARDOWN, .id = (cid), .a = (rel), .b = (h) }
 #define P_RELEASED(cid, rel)	{ .op = P_RELEASED, .id = (cid), .a = (rel) }
 #define P_UNLOAD(cid)		{ .op = P_UNLOAD, .id = (cid) }
+#define P_MODIFY(cid, rel, vp)						\
+	{ .op = P_MODIFY, .id = (cid), .a = (rel), .b = (vp) }
 
 #define A_(t, rel, h, s, hst)						\
 	{ .op = A_ACT, .a = (t), .b = (rel), .c = (h), .st = (s), .hs = (hst) }
@@ -192,6 +196,7 @@ struct conn_step {
 #define A_CREATED(rel, h, s, hst) A_(LIS_ACT_GPADL_CREATED, rel, h, s, hst)
 #define A_TORN(rel, h)		A_(LIS_ACT_GPADL_TORNDOWN, rel, h, 0, 0)
 #define A_UNLOADED()		A_(LIS_ACT_UNLOADED, 0, 0, 0, 0)
+#define A_MODIFIED(rel, s, hst)	A_(LIS_ACT_MODIFIED, rel, 0, s, hst)
 /* A protocol error about a message of type @t (relid/handle not checked) */
 #define A_ERR(t)		{ .op = A_ACT, .a = LIS_ACT_PROTOCOL_ERROR, .e = (t) }
 
@@ -214,7 +219,7 @@ struct conn_engine {
 static const char *const act_names[] = {
 	"POST", "CONNECTED", "CONNECT_FAILED", "OFFER", "ALL_OFFERS",
 	"RESCIND", "OPEN_RESULT", "GPADL_CREATED", "GPADL_TORNDOWN",
-	"UNLOADED", "PROTOCOL_ERROR",
+	"UNLOADED", "MODIFIED", "PROTOCOL_ERROR",
 };
 
 static const char *act_name(u32 type)
@@ -297,6 +302,7 @@ static u32 build_host(const struct conn_step *s, u8 *b)
 	case H_MODRESP:
 		put32(b, 0, 24);
 		put32(b, 8, s->a);
+		put32(b, 12, s->b);
 		len = 16;
 		break;
 	default: /* H_RAW */
@@ -347,6 +353,11 @@ static u32 build_post(struct conn_engine *e, const struct conn_step *s,
 		msg_start(b, 13);
 		put32(b, 8, s->a);
 		return 12;
+	case P_MODIFY:
+		msg_start(b, 22);
+		put32(b, 8, s->a);
+		put32(b, 12, s->b);
+		return 16;
 	default: /* P_UNLOAD */
 		msg_start(b, 16);
 		return 8;
@@ -380,6 +391,8 @@ static int engine_call(struct conn_engine *e, const struct conn_step *s)
 		return lis_conn_release(c, s->a);
 	case S_UNLOAD:
 		return lis_conn_unload(c);
+	case S_MODIFY:
+		return lis_conn_modify(c, s->a, s->b);
 	default: /* S_ABORT */
 		lis_conn_abort(c, s->st);
 		return 0;
@@ -841,7 +854,17 @@ static void happy_path_test(struct kunit *test)
 		P_OPEN(T_CONNID, 1, 3, 3, 0, 2),
 		H_OPENRES(1, 3, 0, 0),
 		A_OPENRES(1, 0, 0),
-		H_MODRESP(1, 0),
+		MODIFY(1, 1, 0),
+		P_MODIFY(T_CONNID, 1, 1),
+		H_MODRESP(1, 0, 0),
+		A_MODIFIED(1, 0, 0),
+		MODIFY(1, 0, 0),
+		P_MODIFY(T_CONNID, 1, 0),
+		H_MODRESP(1, 0xc0000001, 0),		/* refused */
+		A_MODIFIED(1, -EIO, 0xc0000001),
+		MODIFY(2, 1, -EINVAL),			/* closed */
+		MODIFY(77, 1, -ENOENT),			/* not offered */
+		H_MODRESP(77, 0, 0),			/* crossed a rescind */
 		UNLOAD(0),
 		P_UNLOAD(T_CONNID),
 		STATE(LIS_CONN_UNLOADING),
