@@ -94,8 +94,9 @@ struct lis_vss_hello {
 /* Handshake; EPROTO if the kernel does not speak the daemon's version. */
 #define LIS_VSS_IOC_HELLO	_IOWR(LIS_VSS_IOC_MAGIC, 0, struct lis_vss_hello)
 /*
- * Freeze the file system that holds the open descriptor passed as the
- * argument (an int).  Returns 0, or fails with EOPNOTSUPP (cannot freeze),
+ * Freeze the file system that holds an open descriptor; the argument
+ * points to the __s32 descriptor (ioctl(dev, LIS_VSS_IOC_FREEZE_FD, &fd)),
+ * as _IOW says.  Returns 0, or fails with EOPNOTSUPP (cannot freeze),
  * EBUSY (already frozen by someone else: not ours, never thawed by us),
  * EROFS (read-only), EALREADY (this superblock is already frozen by us:
  * a bind mount), EPERM, or EINVAL (no FREEZE request in flight).
