@@ -30,6 +30,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static
 	# dkms builds, file systems for scenarios
 	dkms e2fsprogs xfsprogs
+	# the host agent of backup scenarios (QMP)
+	python3
 	# fuzzers (libFuzzer runtime)
 	clang libclang-rt-14-dev
 )

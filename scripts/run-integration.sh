@@ -18,7 +18,15 @@
 #                             at boot (built-in ones are skipped)
 #   # lis-disk: ext4 64M      a virtio disk (/dev/vda, vdb, ... in order)
 #                             made with mkfs.<fs> on the host; "raw" for an
-#                             unformatted one
+#                             unformatted one.  Several pairs, or several
+#                             lines, make several disks ("xfs 300M": recent
+#                             mkfs.xfs refuses anything smaller)
+#   # lis-host: agent         run tests/integration/host_agent.py beside
+#                             QEMU: it copies the disks with QMP
+#                             drive-backup when the guest asks (host_copy
+#                             in lib.sh), and each copy's file system check
+#                             (e2fsck -fn, xfs_repair -n, no journal
+#                             replay) is a result copy-<tag>-disk<N>-<want>
 # The guest's /usr/bin holds lis's tools: the executable scripts at the
 # top of tools/, and tools/bin/* when tools/Makefile exists (built once,
 # statically: result tools-build).
@@ -168,6 +176,7 @@ add_disks()
 
 	shift
 	DISK_ARGS=()
+	DISK_FS=()
 	while [ $# -ge 2 ]; do
 		fs=$1 size=$2
 		shift 2
@@ -178,7 +187,8 @@ add_disks()
 			"mkfs.$fs" -q "$img" >/dev/null 2>&1 ||
 				"mkfs.$fs" -q -F "$img" >/dev/null || return 1
 		fi
-		DISK_ARGS+=(-drive "file=$img,if=virtio,format=raw")
+		DISK_ARGS+=(-drive "file=$img,if=virtio,format=raw,id=disk$n")
+		DISK_FS+=("$fs")
 		n=$((n + 1))
 	done
 }
@@ -217,10 +227,100 @@ parse_results()
 	flush
 }
 
+# agent_start <root> <log name>: the host agent for a "lis-host: agent"
+# scenario, in the background (AGENT_PID); QEMU arguments in AGENT_ARGS.
+agent_start()
+{
+	local root=$1 log=$LIS_LOGS/$2.agent
+
+	rm -f "$root/qmp.sock" "$root/host.sock" "$root/copies" "$root"/copy-*.img
+	AGENT_ARGS=(-qmp "unix:$root/qmp.sock,server=on,wait=off"
+		-chardev "socket,id=lishost,path=$root/host.sock,server=on,wait=off"
+		-serial chardev:lishost)
+	python3 "$LIS_ROOT/tests/integration/host_agent.py" --qmp "$root/qmp.sock" \
+		--serial "$root/host.sock" --out "$root" --disks "${DISK_FS[*]}" \
+		>"$log" 2>&1 &
+	AGENT_PID=$!
+}
+
+# copy_state <fs> <image>: "clean", or "dirty: why", without replaying
+# any journal.
+#   ext4: dirty if the journal needs recovery (set while mounted, cleared
+#         by a freeze) or "e2fsck -fn" finds anything.
+#   xfs:  a frozen XFS log is covered, not unmounted: it holds only
+#         superblock updates, and xfs_repair -n's "valuable metadata
+#         changes in a log" alert cannot tell that from a live log.  So:
+#         dirty if the log (xfs_logprint -t) holds any item but the
+#         superblock buffer, or xfs_repair -n finds any problem besides
+#         the lazily counted superblock counters.
+copy_state()
+{
+	local fs=$1 img=$2 out rc items
+
+	case $fs in
+	ext2 | ext3 | ext4)
+		if dumpe2fs -h "$img" 2>/dev/null | grep -q '^Filesystem features:.*needs_recovery'; then
+			echo "dirty: the journal needs recovery (needs_recovery)"
+			return
+		fi
+		out=$(e2fsck -fn "$img" 2>&1)
+		rc=$?
+		if [ "$rc" -ne 0 ]; then
+			echo "dirty: e2fsck -fn exited with $rc: $(tail -n 5 <<<"$out" | tr '\n' ' ')"
+			return
+		fi
+		;;
+	xfs)
+		if ! out=$(xfs_logprint -t "$img" 2>&1); then
+			echo "dirty: xfs_logprint failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+			return
+		fi
+		items=$( (grep -E '^[A-Z]+: cnt:' <<<"$out" | grep -v '^BUF:'
+			grep -E '^[[:space:]]+BUF: .*start blkno:' <<<"$out" |
+				grep -v 'start blkno:0x0 ') | head -n 3 | tr '\n' ' ')
+		if [ -n "$items" ]; then
+			echo "dirty: the log holds changes to replay: $items"
+			return
+		fi
+		out=$(xfs_repair -n "$img" 2>&1 | grep -vE \
+			'^Phase |^        - |^No modify flag|host filesystem geometry|^Repair may fail|^the image and the host|^ALERT: The filesystem has valuable|^ignored because the -n|^Expect spurious|^which may be resolved|^sb_(fdblocks|icount|ifree|frextents) [0-9]+, counted [0-9]+$|^$')
+		if [ -n "$out" ]; then
+			echo "dirty: xfs_repair -n: $(head -n 5 <<<"$out" | tr '\n' ' ')"
+			return
+		fi
+		;;
+	*)
+		echo "dirty: no check for file system '$fs'"
+		return
+		;;
+	esac
+	echo clean
+}
+
+# agent_finish <root> <prefix>: stop the agent, check every copy it made.
+agent_finish()
+{
+	local root=$1 prefix=$2 tag n fs want img state
+
+	kill "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID" 2>/dev/null
+	[ -s "$root/copies" ] || return 0
+	while read -r tag n fs want img; do
+		state=$(copy_state "$fs" "$img")
+		if [ "${state%%:*}" = "$want" ]; then
+			tap_ok "$prefix/copy-$tag-disk$n-$want"
+		else
+			tap_fail "$prefix/copy-$tag-disk$n-$want" \
+				"the $fs copy '$tag' of disk $n should be $want: it is $state"
+		fi
+		[ -n "${LIS_KEEP_COPIES:-}" ] || rm -f "$img"
+	done <"$root/copies"
+}
+
 run_scenario()
 {
 	local series=$1 kver=$2 file=$3 modules=$4
-	local name prefix root mem timeout cmdline kmods disks log rc problems
+	local name prefix root mem timeout cmdline kmods disks log rc problems host
 
 	name=$(basename "$file" .sh)
 	prefix=$series/$name
@@ -231,6 +331,7 @@ run_scenario()
 	cmdline=$(header "$file" cmdline "")
 	kmods=$(header "$file" kmods "")
 	disks=$(header "$file" disk "")
+	host=$(header "$file" host "")
 
 	lis_initramfs_base "$root/initramfs"
 	cp "$LIS_ROOT/tests/integration/init.sh" "$root/initramfs/init"
@@ -248,11 +349,14 @@ run_scenario()
 		return
 	fi
 	lis_initramfs_pack "$root/initramfs" "$root/initramfs.cpio"
+	AGENT_ARGS=()
+	[ "$host" = agent ] && agent_start "$root" "$log"
 
 	lis_log "integration: $prefix on $kver (-m $mem, timeout ${timeout}s)"
 	lis_qemu "$log" "/boot/vmlinuz-$kver" "$root/initramfs.cpio" "$mem" "$timeout" \
-		"$CMDLINE lis.kver=$kver $cmdline" "${DISK_ARGS[@]}"
+		"$CMDLINE lis.kver=$kver $cmdline" "${DISK_ARGS[@]}" "${AGENT_ARGS[@]}"
 	rc=$?
+	[ "$host" = agent ] && agent_finish "$root" "$prefix"
 
 	parse_results "$LIS_LOGS/$log.result" "$prefix"
 	if [ "$rc" -eq 124 ]; then

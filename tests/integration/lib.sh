@@ -24,6 +24,15 @@
 #   dmesg_clean [name]          not_ok if dmesg has BUG/WARNING/Oops/...,
 #                               or the kernel is tainted by anything but an
 #                               out-of-tree (O) or unsigned (E) module
+#   host_copy <tag> clean|dirty
+#                               (scenarios with "# lis-host: agent") ask
+#                               the host to copy every disk now (QMP
+#                               drive-backup) and wait until it has; the
+#                               host checks each copy's file system after
+#                               the guest ends: result
+#                               copy-<tag>-disk<N>-<clean|dirty>.  Returns
+#                               1 (and fails "host-copy-<tag>") if the
+#                               host did not copy within 120 s
 #
 # Every helper returns 0 on a pass, non-zero on a failure, so a scenario can
 # write "lis_load lis_vmbus || exit 0" to skip what depends on it.
@@ -155,4 +164,41 @@ dmesg_clean()
 	else
 		ok "$name"
 	fi
+}
+
+# The host agent's channel (ttyS2), opened once as fd 9, raw, no echo.
+LIS_HOST=${LIS_HOST:-/dev/ttyS2}
+
+_lis_host_open()
+{
+	[ -n "${_LIS_HOST_OPEN:-}" ] && return 0
+	[ -c "$LIS_HOST" ] || return 1
+	exec 9<>"$LIS_HOST" || return 1
+	stty -F "$LIS_HOST" raw -echo || return 1
+	_LIS_HOST_OPEN=1
+}
+
+host_copy()
+{
+	local tag=$1 want=$2 line
+
+	if ! _lis_host_open; then
+		not_ok "host-copy-$tag" "no host channel $LIS_HOST (lis-host: agent?)"
+		return 1
+	fi
+	echo "copy $tag $want" >&9
+	while IFS= read -r -t 120 line <&9; do
+		case $line in
+		"done $tag "*)
+			echo "lis-test: host copied the disks ($tag) in ${line##* } ms"
+			return 0
+			;;
+		"error $tag "*)
+			not_ok "host-copy-$tag" "the host could not copy: ${line#error $tag }"
+			return 1
+			;;
+		esac
+	done
+	not_ok "host-copy-$tag" "no answer from the host in 120 s"
+	return 1
 }
