@@ -35,4 +35,66 @@
 #define LIS_BUS_CONST
 #endif
 
+/*
+ * 6.7 replaced register_shrinker() on a caller-owned struct with
+ * shrinker_alloc()/shrinker_register()/shrinker_free().  Both wrappers
+ * return an allocated, registered shrinker, or NULL.
+ */
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+static inline struct shrinker *
+lis_shrinker_create(const char *name,
+		    unsigned long (*count)(struct shrinker *,
+					   struct shrink_control *),
+		    unsigned long (*scan)(struct shrinker *,
+					  struct shrink_control *))
+{
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+	return s;
+#else
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+#endif
+}
+
+static inline void lis_shrinker_destroy(struct shrinker *s)
+{
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
+#endif
+}
+
+/* Take an offline memory block away again (it never came online). */
+#include <linux/memory_hotplug.h>
+
+static inline int lis_remove_memory(u64 start, u64 size)
+{
+#if IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)
+	return offline_and_remove_memory(start, size);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 #endif /* _LIS_COMPAT_H */
