@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lis_balloon: balloon up (give pages to the host) and down (take them
+ * back).
+ *
+ * Up: pages are allocated 2 MiB at a time while that works, then 4 KiB at
+ * a time, never so many that MemAvailable would fall below the floor
+ * (dm_policy.c).  Each response carries up to 510 ranges; all but the
+ * last have more_pages set, and the last may be empty ("at my minimum").
+ * Nothing sleeps holding a lock: the xarray has its own.
+ *
+ * Down: each returned range is first checked against the set of
+ * ballooned pages; a range with any page the guest did not balloon is
+ * refused whole (logged), the others are freed, 2 MiB blocks as such when
+ * they come back whole.  The answer goes after the chain's last message.
+ *
+ * Accounting: by default (accounting=used) MemTotal keeps its high-water
+ * mark and ballooned pages count as used, as the host documentation
+ * describes; with accounting=total, MemTotal shrinks by the balloon
+ * (adjust_managed_page_count()).
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+
+#include "core.h"
+#include "dm_span.h"
+#include "trace.h"
+
+#define DM_GFP	(GFP_HIGHUSER | __GFP_NORETRY | __GFP_NOWARN | \
+		 __GFP_NOMEMALLOC)
+
+/**
+ * dm_floor_pages() - pages the guest keeps whatever the host asks
+ * @dm: the device
+ *
+ * Context: any.
+ * Return: lis_dm_floor() of the high-water total, plus floor_mb.
+ */
+u64 dm_floor_pages(struct lis_dm *dm)
+{
+	u64 total = totalram_pages();
+
+	if (dm_shrink_total)
+		total += atomic_long_read(&dm->pages_ballooned);
+	return lis_dm_floor(total) + LIS_DM_MB(READ_ONCE(dm_floor_mb));
+}
+
+static void dm_account(struct lis_dm *dm, struct page *page, long n)
+{
+	atomic_long_add(n, &dm->pages_ballooned);
+	if (dm_shrink_total)
+		adjust_managed_page_count(page, -n);
+}
+
+/* Give an allocation back to the guest; its entry is already erased. */
+static void dm_give_back(struct lis_dm *dm, unsigned long pfn,
+			 unsigned int order)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	dm_account(dm, page, -(1L << order));
+	__free_pages(page, order);
+}
+
+/* The allocation holding @pfn: its first pfn and order, or -ENOENT. */
+static int dm_lookup(struct lis_dm *dm, unsigned long pfn,
+		     unsigned long *base, unsigned int *order)
+{
+	unsigned long big = ALIGN_DOWN(pfn, 1UL << DM_BIG_ORDER);
+	void *e = xa_load(&dm->ballooned, pfn);
+
+	if (!xa_is_value(e) && big != pfn) {
+		e = xa_load(&dm->ballooned, big);
+		if (!xa_is_value(e) || xa_to_value(e) != DM_BIG_ORDER)
+			return -ENOENT;
+		pfn = big;
+	}
+	if (!xa_is_value(e))
+		return -ENOENT;
+	*base = pfn;
+	*order = xa_to_value(e);
+	return 0;
+}
+
+static int dm_lookup_cb(void *ctx, u64 pfn, u64 *base, unsigned int *order)
+{
+	unsigned long b;
+	int ret;
+
+	ret = dm_lookup(ctx, pfn, &b, order);
+	*base = b;
+	return ret;
+}
+
+/* Return every page of a response that could not be sent. */
+static void dm_undo(struct lis_dm *dm, struct lis_dm_balloon_response *resp)
+{
+	u32 i, n = lis_dm_balloon_resp_count(resp);
+
+	for (i = 0; i < n; i++) {
+		unsigned long pfn = lis_dm_range_pfn(resp->range[i]);
+		unsigned long end = pfn + lis_dm_range_count(resp->range[i]);
+		unsigned long base;
+		unsigned int order;
+
+		while (pfn < end && !dm_lookup(dm, pfn, &base, &order)) {
+			xa_erase(&dm->ballooned, base);
+			dm_give_back(dm, base, order);
+			pfn = base + (1UL << order);
+		}
+	}
+	lis_dm_balloon_resp_reset(resp);
+}
+
+static int dm_flush(struct lis_dm *dm, bool more)
+{
+	struct lis_dm_balloon_response *resp = dm->resp;
+	int ret;
+
+	ret = dm_send(dm, resp, lis_dm_balloon_resp_close(resp, more));
+	if (ret)
+		dm_undo(dm, resp);
+	lis_dm_balloon_resp_reset(resp);
+	return ret;
+}
+
+/*
+ * One allocation into the balloon.  Return: 0; -ENOMEM when nothing could
+ * be allocated; another error when the response could not be sent.
+ */
+static int dm_take(struct lis_dm *dm, unsigned int order, u64 *given)
+{
+	struct page *page = alloc_pages(DM_GFP, order);
+	unsigned long pfn;
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	pfn = page_to_pfn(page);
+	ret = xa_err(xa_store(&dm->ballooned, pfn, xa_mk_value(order),
+			      GFP_KERNEL));
+	if (ret) {
+		__free_pages(page, order);
+		return ret;
+	}
+	dm_account(dm, page, 1L << order);
+	if (!lis_dm_balloon_resp_add(dm->resp, pfn, 1UL << order)) {
+		/* Full: send it, more to come, and start the next one. */
+		ret = dm_flush(dm, true);
+		if (ret) {
+			xa_erase(&dm->ballooned, pfn);
+			dm_give_back(dm, pfn, order);
+			return ret;
+		}
+		lis_dm_balloon_resp_add(dm->resp, pfn, 1UL << order);
+	}
+	*given += 1UL << order;
+	return 0;
+}
+
+/**
+ * dm_balloon_work() - answer one BALLOON_REQUEST
+ * @work: &lis_dm.balloon_work
+ *
+ * Context: process, on the driver's workqueue.
+ */
+void dm_balloon_work(struct work_struct *work)
+{
+	struct lis_dm *dm = container_of(work, struct lis_dm, balloon_work);
+	u64 want, given = 0, allow = 0;
+	bool big = true;
+	unsigned int order;
+	int ret = 0;
+
+	mutex_lock(&dm->lock);
+	want = dm->balloon_want;
+	mutex_unlock(&dm->lock);
+	dm_set_state(dm, DM_BALLOON_UP);
+	atomic64_inc(&dm->stats.balloon_requests);
+	lis_dm_balloon_resp_reset(dm->resp);
+
+	while (given < want && !READ_ONCE(dm->stopping)) {
+		if (!allow) {
+			/* Re-read the allowance once the last one is used. */
+			allow = lis_dm_balloon_allowance(want - given,
+							 si_mem_available(),
+							 dm_floor_pages(dm));
+			if (!allow)
+				break;
+		}
+		order = big && allow >= (1UL << DM_BIG_ORDER) ?
+			DM_BIG_ORDER : 0;
+		ret = dm_take(dm, order, &given);
+		if (ret == -ENOMEM && order) {
+			/* No 2 MiB block left: 4 KiB pages from now on. */
+			big = false;
+			continue;
+		}
+		if (ret)
+			break;
+		allow -= min_t(u64, allow, 1UL << order);
+		cond_resched();
+	}
+	if (!ret || ret == -ENOMEM)
+		ret = dm_flush(dm, false);
+	if (given < want)
+		dev_info_ratelimited(&dm->dev->dev, "balloon: gave %llu of %llu pages (floor %llu MiB)\n",
+				     given, want,
+				     dm_floor_pages(dm) >> (20 - PAGE_SHIFT));
+	trace_lis_balloon_request(LIS_DM_BALLOON_REQUEST, want, given, ret);
+
+	mutex_lock(&dm->lock);
+	dm->busy_balloon = false;
+	mutex_unlock(&dm->lock);
+	dm_set_state(dm, DM_INITIALIZED);
+}
+
+/* Check, then free, one returned range; false if it was refused. */
+static bool dm_unballoon_range(struct lis_dm *dm, u64 range)
+{
+	unsigned long pfn = lis_dm_range_pfn(range);
+	unsigned long end = pfn + lis_dm_range_count(range);
+	unsigned long p, base;
+	unsigned int order;
+
+	if (lis_dm_check_range(range, DM_MAX_PFN) ||
+	    lis_dm_check_ballooned(range, dm_lookup_cb, dm))
+		return false;
+
+	for (p = pfn; p < end; p = base + (1UL << order)) {
+		if (dm_lookup(dm, p, &base, &order))
+			break;
+		if (order && (base < pfn || base + (1UL << order) > end)) {
+			unsigned long i;
+
+			/* Part of a 2 MiB block comes back: split it. */
+			split_page(pfn_to_page(base), order);
+			for (i = 1; i < (1UL << order); i++)
+				if (xa_err(xa_store(&dm->ballooned, base + i,
+						    xa_mk_value(0), GFP_KERNEL)))
+					dev_err_ratelimited(&dm->dev->dev, "balloon: out of memory tracking pfn %#lx; it stays ballooned\n",
+							    base + i);
+			xa_store(&dm->ballooned, base, xa_mk_value(0),
+				 GFP_KERNEL);
+			order = 0;
+			base = p;
+			if (dm_lookup(dm, p, &base, &order))
+				break;
+		}
+		xa_erase(&dm->ballooned, base);
+		dm_give_back(dm, base, order);
+	}
+	return true;
+}
+
+/**
+ * dm_unballoon() - handle one UNBALLOON_REQUEST message of a chain
+ * @dm: the device
+ * @msg: the parsed message
+ *
+ * Context: process (rx_work).
+ */
+void dm_unballoon(struct lis_dm *dm, const struct lis_dm_msg *msg)
+{
+	struct lis_dm_unballoon_response resp;
+	u64 pages = 0, chain;
+	u32 i;
+	int ret;
+
+	dm_set_state(dm, DM_BALLOON_DOWN);
+	atomic64_inc(&dm->stats.unballoon_requests);
+	for (i = 0; i < msg->nr_ranges; i++) {
+		u64 range = lis_dm_msg_range(msg, i);
+
+		if (dm_unballoon_range(dm, range)) {
+			pages += lis_dm_range_count(range);
+			continue;
+		}
+		atomic64_inc(&dm->stats.unballoon_rejected);
+		dev_warn_ratelimited(&dm->dev->dev, "unballoon: pages %#llx+%llu were not ballooned: refused\n",
+				     lis_dm_range_pfn(range),
+				     lis_dm_range_count(range));
+	}
+	mutex_lock(&dm->lock);
+	dm->unballoon_chain += pages;
+	chain = dm->unballoon_chain;
+	if (!msg->more)
+		dm->unballoon_chain = 0;
+	mutex_unlock(&dm->lock);
+	if (msg->more)
+		return;
+
+	ret = dm_send(dm, &resp, lis_dm_unballoon_response(&resp));
+	trace_lis_balloon_request(LIS_DM_UNBALLOON_REQUEST, chain, chain, ret);
+	dm_set_state(dm, DM_INITIALIZED);
+}
+
+/**
+ * dm_balloon_release_all() - give every ballooned page back to the guest
+ * @dm: the device, with its channel closed and its work finished
+ *
+ * Context: process.
+ */
+void dm_balloon_release_all(struct lis_dm *dm)
+{
+	unsigned long pfn, n = 0;
+	void *e;
+
+	xa_for_each(&dm->ballooned, pfn, e) {
+		xa_erase(&dm->ballooned, pfn);
+		dm_give_back(dm, pfn, xa_to_value(e));
+		n += 1UL << xa_to_value(e);
+		cond_resched();
+	}
+	if (n)
+		dev_info(&dm->dev->dev, "%lu ballooned pages returned to the guest\n",
+			 n);
+}

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lis_balloon: hot-add.
+ *
+ * The host asks the guest to back a range of pages, optionally naming the
+ * region it will eventually fill.  The guest keeps a region for it,
+ * aligned to the memory block size (memory_block_size_bytes()), adds the
+ * blocks that cover the range one by one with add_memory(), and waits,
+ * for online_timeout seconds at most, for each one to come online (by the
+ * kernel's auto-online policy or by udev).
+ *
+ * Only pages the host backed may be used: while a block is onlined, the
+ * online-page callback hands the backed pages to the page allocator and
+ * keeps the others (they stay reserved).  A later request that backs such
+ * a "gap" onlines its pages then.
+ *
+ * If a block does not come online in time, onlining is off for hot-added
+ * memory: the driver says so once, takes the block away again, answers
+ * the host "no more hot-add" and stops offering it.
+ *
+ * The online-page callback and the memory notifier are global to the
+ * kernel, so they find the device through dm_ha_dev.
+ */
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/slab.h>
+
+#include <lis/compat.h>
+#include "core.h"
+#include "dm_span.h"
+#include "trace.h"
+
+/* Separate backed ranges one region can hold (gaps are rare). */
+#define DM_REGION_SPANS		64
+
+enum dm_block_state {
+	DM_BLOCK_NONE = 0,	/* not added */
+	DM_BLOCK_ADDED,		/* added, offline */
+	DM_BLOCK_GOING,		/* being onlined */
+	DM_BLOCK_ONLINE,
+};
+
+/**
+ * struct dm_region - memory the host hot-adds, in whole blocks
+ * @list: in &lis_dm.regions
+ * @start: first pfn (block aligned)
+ * @end: pfn after the last (block aligned)
+ * @block: enum dm_block_state of each block
+ * @backed: the pages the host backed
+ * @spans: storage for @backed
+ */
+struct dm_region {
+	struct list_head list;
+	unsigned long start;
+	unsigned long end;
+	u8 *block;
+	struct lis_dm_spans backed;
+	struct lis_dm_span spans[DM_REGION_SPANS];
+};
+
+/* The device whose regions the global hooks serve. */
+static struct lis_dm *dm_ha_dev;
+
+/* Caller holds ha_lock. */
+static struct dm_region *dm_region_of(struct lis_dm *dm, unsigned long pfn)
+{
+	struct dm_region *rg;
+
+	list_for_each_entry(rg, &dm->regions, list)
+		if (pfn >= rg->start && pfn < rg->end)
+			return rg;
+	return NULL;
+}
+
+/* Pages of [start, end) the host backed.  Caller holds ha_lock. */
+static unsigned long dm_backed_in(struct dm_region *rg, unsigned long start,
+				  unsigned long end)
+{
+	return lis_dm_spans_count(&rg->backed, start, end);
+}
+
+/* Online a chunk of pages: only backed ones.  Caller holds ha_lock. */
+static void dm_online_locked(struct lis_dm *dm, struct page *page,
+			     unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page), n = 1UL << order, i;
+	struct dm_region *rg = dm_region_of(dm, pfn);
+
+	if (!rg || dm_backed_in(rg, pfn, pfn + n) == n) {
+		generic_online_page(page, order);
+		if (rg)
+			atomic_long_add(n, &dm->pages_onlined);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!dm_backed_in(rg, pfn + i, pfn + i + 1))
+			continue;
+		generic_online_page(pfn_to_page(pfn + i), 0);
+		atomic_long_inc(&dm->pages_onlined);
+	}
+}
+
+/* The online-page callback: only backed pages go to the allocator. */
+static void dm_online_page(struct page *page, unsigned int order)
+{
+	struct lis_dm *dm = READ_ONCE(dm_ha_dev);
+
+	if (!dm) {
+		generic_online_page(page, order);
+		return;
+	}
+	spin_lock(&dm->ha_lock);
+	dm_online_locked(dm, page, order);
+	spin_unlock(&dm->ha_lock);
+}
+
+static int dm_mem_notify(struct notifier_block *nb, unsigned long action,
+			 void *arg)
+{
+	struct lis_dm *dm = container_of(nb, struct lis_dm, mem_nb);
+	struct memory_notify *mn = arg;
+	unsigned long pfn, end = mn->start_pfn + mn->nr_pages;
+	struct dm_region *rg;
+
+	spin_lock(&dm->ha_lock);
+	for (pfn = mn->start_pfn; pfn < end; pfn += dm->block_pages) {
+		unsigned long b;
+
+		rg = dm_region_of(dm, pfn);
+		if (!rg)
+			continue;
+		b = (pfn - rg->start) / dm->block_pages;
+		switch (action) {
+		case MEM_GOING_ONLINE:
+			rg->block[b] = DM_BLOCK_GOING;
+			break;
+		case MEM_ONLINE:
+			rg->block[b] = DM_BLOCK_ONLINE;
+			break;
+		case MEM_CANCEL_ONLINE:
+			rg->block[b] = DM_BLOCK_ADDED;
+			break;
+		case MEM_OFFLINE:
+			rg->block[b] = DM_BLOCK_ADDED;
+			atomic_long_sub(dm_backed_in(rg, pfn,
+						     pfn + dm->block_pages),
+					&dm->pages_onlined);
+			break;
+		}
+	}
+	spin_unlock(&dm->ha_lock);
+	wake_up(&dm->wait);
+	return NOTIFY_OK;
+}
+
+static u8 dm_block_state(struct lis_dm *dm, struct dm_region *rg,
+			 unsigned long b)
+{
+	u8 state;
+
+	spin_lock(&dm->ha_lock);
+	state = rg->block[b];
+	spin_unlock(&dm->ha_lock);
+	return state;
+}
+
+static void dm_set_block(struct lis_dm *dm, struct dm_region *rg,
+			 unsigned long b, u8 state)
+{
+	spin_lock(&dm->ha_lock);
+	rg->block[b] = state;
+	spin_unlock(&dm->ha_lock);
+}
+
+/* The host's pages [start, end) are not backed after all. */
+static void dm_unback(struct lis_dm *dm, struct dm_region *rg,
+		      unsigned long start, unsigned long end)
+{
+	spin_lock(&dm->ha_lock);
+	if (lis_dm_spans_remove(&rg->backed, start, end))
+		dev_err_ratelimited(&dm->dev->dev, "hot-add: cannot forget pages %#lx-%#lx; they stay reserved\n",
+				    start, end);
+	spin_unlock(&dm->ha_lock);
+}
+
+/* A region for a request that falls in none; NULL if it cannot be. */
+static struct dm_region *dm_new_region(struct lis_dm *dm,
+				       const struct lis_dm_ha_plan *plan)
+{
+	unsigned long nblocks = (plan->rg_end - plan->rg_start) /
+				dm->block_pages;
+	struct dm_region *rg, *other;
+
+	rg = kzalloc(sizeof(*rg), GFP_KERNEL);
+	if (!rg)
+		return NULL;
+	rg->start = plan->rg_start;
+	rg->end = plan->rg_end;
+	rg->block = kcalloc(nblocks, 1, GFP_KERNEL);
+	if (!rg->block) {
+		kfree(rg);
+		return NULL;
+	}
+	rg->backed.span = rg->spans;
+	rg->backed.max = DM_REGION_SPANS;
+
+	spin_lock(&dm->ha_lock);
+	list_for_each_entry(other, &dm->regions, list) {
+		if (rg->start < other->end && other->start < rg->end) {
+			spin_unlock(&dm->ha_lock);
+			dev_warn_ratelimited(&dm->dev->dev, "hot-add: region %#lx-%#lx overlaps an earlier one: refused\n",
+					     rg->start, rg->end);
+			kfree(rg->block);
+			kfree(rg);
+			return NULL;
+		}
+	}
+	list_add_tail(&rg->list, &dm->regions);
+	spin_unlock(&dm->ha_lock);
+	return rg;
+}
+
+/* Hot-add is impossible from now on: say why, once. */
+static void dm_hot_add_off(struct lis_dm *dm, const char *why)
+{
+	mutex_lock(&dm->lock);
+	dm->hot_add_ok = false;
+	mutex_unlock(&dm->lock);
+	dev_warn(&dm->dev->dev, "hot-add disabled: %s\n", why);
+}
+
+/* Add block @b of @rg and wait for it to come online. */
+static int dm_add_block(struct lis_dm *dm, struct dm_region *rg,
+			unsigned long b)
+{
+	unsigned long pfn = rg->start + b * dm->block_pages;
+	u64 start = PFN_PHYS(pfn), size = PFN_PHYS(dm->block_pages);
+	int ret;
+
+	dm_set_block(dm, rg, b, DM_BLOCK_ADDED);
+	ret = add_memory(memory_add_physaddr_to_nid(start), start, size,
+			 MHP_MERGE_RESOURCE);
+	if (ret) {
+		dm_set_block(dm, rg, b, DM_BLOCK_NONE);
+		dev_warn_ratelimited(&dm->dev->dev, "hot-add: add_memory(%#llx, %llu MiB) failed: %d\n",
+				     start, size >> 20, ret);
+		return ret;
+	}
+	atomic_long_add(dm->block_pages, &dm->pages_added);
+
+	if (wait_event_timeout(dm->wait,
+			       dm_block_state(dm, rg, b) == DM_BLOCK_ONLINE,
+			       READ_ONCE(dm_online_timeout) * HZ))
+		return 0;
+
+	/* Nothing onlines hot-added memory here: take the block away. */
+	ret = lis_remove_memory(start, size);
+	if (!ret) {
+		dm_set_block(dm, rg, b, DM_BLOCK_NONE);
+		atomic_long_sub(dm->block_pages, &dm->pages_added);
+	}
+	dev_warn(&dm->dev->dev, "hot-add: memory block at %#llx not online after %u s (removed: %s)\n",
+		 start, READ_ONCE(dm_online_timeout), ret ? "no" : "yes");
+	dm_hot_add_off(dm, "hot-added memory is not onlined: auto_online_blocks is \"offline\" and no udev rule onlines it (boot with memhp_default_state=online)");
+	return -ETIME;
+}
+
+/* Hand the backed pages of an online block to the allocator. */
+static void dm_online_backed(struct lis_dm *dm, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end; pfn++) {
+		generic_online_page(pfn_to_page(pfn), 0);
+		atomic_long_inc(&dm->pages_onlined);
+		if (!(pfn & 1023))
+			cond_resched();
+	}
+}
+
+/*
+ * Back [start, end) in @rg: add, or fill gaps in, each block it touches.
+ * Return: pages now backed and usable (or waiting for their block to be
+ * onlined); *result is the answer's result field.
+ */
+static unsigned long dm_back(struct lis_dm *dm, struct dm_region *rg,
+			     unsigned long start, unsigned long end,
+			     u32 *result)
+{
+	unsigned long bp = dm->block_pages;
+	unsigned long b, bstart;
+	int ret;
+
+	for (bstart = ALIGN_DOWN(start, bp); bstart < end; bstart += bp) {
+		unsigned long s = max(start, bstart), e = min(end, bstart + bp);
+
+		b = (bstart - rg->start) / bp;
+		switch (dm_block_state(dm, rg, b)) {
+		case DM_BLOCK_NONE:
+			ret = dm_add_block(dm, rg, b);
+			if (ret) {
+				/* -ENOMEM and -EBUSY may pass; others not. */
+				if (bstart <= start && (ret == -ENOMEM ||
+							ret == -EBUSY))
+					*result = LIS_DM_HOT_ADD_RETRY;
+				dm_unback(dm, rg, max(start, bstart), end);
+				return bstart > start ? bstart - start : 0;
+			}
+			break;
+		case DM_BLOCK_GOING:
+			wait_event_timeout(dm->wait,
+					   dm_block_state(dm, rg, b) !=
+					   DM_BLOCK_GOING,
+					   READ_ONCE(dm_online_timeout) * HZ);
+			if (dm_block_state(dm, rg, b) == DM_BLOCK_ONLINE)
+				dm_online_backed(dm, s, e);
+			break;
+		case DM_BLOCK_ONLINE:
+			/* A gap in a block already online. */
+			dm_online_backed(dm, s, e);
+			break;
+		default:
+			/* Offline: its backed pages go online with it. */
+			break;
+		}
+	}
+	return end - start;
+}
+
+static unsigned long dm_hot_add(struct lis_dm *dm,
+				const struct lis_dm_msg *msg, u32 *result)
+{
+	struct lis_dm_ha_plan plan;
+	struct dm_region *rg;
+	unsigned long end;
+	int ret;
+
+	*result = LIS_DM_HOT_ADD_OK;
+	ret = lis_dm_hot_add_plan(msg, dm->block_pages, DM_MAX_PFN, &plan);
+	if (ret) {
+		dev_warn_ratelimited(&dm->dev->dev, "hot-add: bad request (pages %#llx+%llu, region %#llx+%llu): %d\n",
+				     lis_dm_range_pfn(msg->range),
+				     lis_dm_range_count(msg->range),
+				     lis_dm_range_pfn(msg->region),
+				     lis_dm_range_count(msg->region), ret);
+		atomic64_inc(&dm->stats.malformed);
+		return 0;
+	}
+
+	spin_lock(&dm->ha_lock);
+	rg = dm_region_of(dm, plan.start);
+	spin_unlock(&dm->ha_lock);
+	if (!rg)
+		rg = dm_new_region(dm, &plan);
+	if (!rg)
+		return 0;
+
+	spin_lock(&dm->ha_lock);
+	/* Pages beyond the region: back what fits (the host stops). */
+	end = min_t(u64, plan.end, rg->end);
+	ret = lis_dm_spans_add(&rg->backed, plan.start, end);
+	spin_unlock(&dm->ha_lock);
+	if (ret == -EEXIST) {
+		dev_warn_ratelimited(&dm->dev->dev, "hot-add: pages %#llx-%#lx were backed before: duplicate request refused\n",
+				     plan.start, end);
+		atomic64_inc(&dm->stats.malformed);
+		return 0;
+	}
+	if (ret) {
+		dev_warn_ratelimited(&dm->dev->dev, "hot-add: too many gaps in region %#lx-%#lx: %d\n",
+				     rg->start, rg->end, ret);
+		*result = LIS_DM_HOT_ADD_RETRY;
+		return 0;
+	}
+	return dm_back(dm, rg, plan.start, end, result);
+}
+
+/**
+ * dm_hot_add_work() - answer one MEM_HOT_ADD_REQUEST
+ * @work: &lis_dm.hot_add_work
+ *
+ * Context: process, on the driver's workqueue.
+ */
+void dm_hot_add_work(struct work_struct *work)
+{
+	struct lis_dm *dm = container_of(work, struct lis_dm, hot_add_work);
+	struct lis_dm_hot_add_response resp;
+	struct lis_dm_msg msg;
+	unsigned long pages;
+	u32 result;
+	int ret;
+
+	mutex_lock(&dm->lock);
+	msg = dm->hot_add_msg;
+	mutex_unlock(&dm->lock);
+	dm_set_state(dm, DM_HOT_ADD);
+	atomic64_inc(&dm->stats.hot_add_requests);
+
+	pages = dm_hot_add(dm, &msg, &result);
+	ret = dm_send(dm, &resp, lis_dm_hot_add_response(&resp, pages,
+							 result));
+	trace_lis_balloon_request(msg.type, lis_dm_range_count(msg.range),
+				  pages, ret ? ret : result);
+
+	mutex_lock(&dm->lock);
+	dm->busy_hot_add = false;
+	mutex_unlock(&dm->lock);
+	dm_set_state(dm, DM_INITIALIZED);
+}
+
+/**
+ * dm_hot_add_init() - check that hot-add can work, install the hooks
+ * @dm: the device
+ *
+ * Says why, once, when it cannot.
+ *
+ * Context: process.
+ * Return: 0, or a negative errno when hot-add is not possible.
+ */
+int dm_hot_add_init(struct lis_dm *dm)
+{
+	unsigned long bytes = memory_block_size_bytes();
+	int ret;
+
+	dm->block_pages = bytes >> PAGE_SHIFT;
+	if (lis_dm_hot_add_align(bytes) < 0) {
+		dev_info(&dm->dev->dev, "hot-add disabled: memory block size %lu bytes cannot be advertised\n",
+			 bytes);
+		return -EINVAL;
+	}
+	if (cmpxchg(&dm_ha_dev, NULL, dm)) {
+		dev_info(&dm->dev->dev, "hot-add disabled: another Dynamic Memory device has it\n");
+		return -EBUSY;
+	}
+	ret = set_online_page_callback(dm_online_page);
+	if (ret) {
+		dev_info(&dm->dev->dev, "hot-add disabled: another driver (hv_balloon? virtio_mem?) owns the online-page callback\n");
+		goto clear;
+	}
+	dm->mem_nb.notifier_call = dm_mem_notify;
+	ret = register_memory_notifier(&dm->mem_nb);
+	if (ret)
+		goto restore;
+	dm->ha_registered = true;
+	return 0;
+
+restore:
+	restore_online_page_callback(dm_online_page);
+clear:
+	WRITE_ONCE(dm_ha_dev, NULL);
+	return ret;
+}
+
+/**
+ * dm_hot_add_exit() - remove the hooks; hot-added memory stays
+ * @dm: the device, its work finished
+ *
+ * Pages the host never backed stay reserved: their blocks cannot be
+ * offlined, so they can never be onlined without the callback.
+ *
+ * Context: process.
+ */
+void dm_hot_add_exit(struct lis_dm *dm)
+{
+	struct dm_region *rg, *tmp;
+	unsigned long held;
+
+	if (!dm->ha_registered)
+		return;
+	unregister_memory_notifier(&dm->mem_nb);
+	restore_online_page_callback(dm_online_page);
+	WRITE_ONCE(dm_ha_dev, NULL);
+	dm->ha_registered = false;
+
+	held = atomic_long_read(&dm->pages_added) -
+	       atomic_long_read(&dm->pages_onlined);
+	if (held)
+		dev_info(&dm->dev->dev, "%lu hot-added pages the host never backed stay reserved\n",
+			 held);
+	list_for_each_entry_safe(rg, tmp, &dm->regions, list) {
+		list_del(&rg->list);
+		kfree(rg->block);
+		kfree(rg);
+	}
+}
