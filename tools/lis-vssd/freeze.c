@@ -383,11 +383,16 @@ int vssd_thaw(int dev, struct vssd_frozen *fr)
 		forget(fr);
 		return -saved;
 	}
-	for (i = fr->nr; i-- > 0;)
-		info("thawed %s", fr->points[i]);
-	if ((size_t)ret != fr->nr)
-		warn("the kernel thawed %d file systems, we had frozen %zu (thawed already on its own timeout?)",
+	if ((size_t)ret == fr->nr) {
+		for (i = fr->nr; i-- > 0;)
+			info("thawed %s", fr->points[i]);
+	} else {
+		/* The kernel thawed some on its own: its thaw timeout. */
+		warn("the kernel thawed %d file systems now; we had frozen %zu, the kernel had thawed the rest on its own",
 		     ret, fr->nr);
+		for (i = fr->nr; i-- > 0;)
+			info("was frozen: %s", fr->points[i]);
+	}
 	forget(fr);
 	return ret;
 }
