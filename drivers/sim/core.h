@@ -298,6 +298,8 @@ struct lis_sim_trace {
  * @faults: armed faults
  * @trace: the event trace (own lock)
  * @debugfs: the debugfs directory
+ * @dm: the Dynamic Memory host (dm_host.h); set at init, its state is
+ *	protected by @lock
  */
 struct lis_sim {
 	struct lis_hv_provider prov;
@@ -333,6 +335,7 @@ struct lis_sim {
 
 	struct lis_sim_trace trace;
 	struct dentry *debugfs;
+	struct lis_sim_dm *dm;
 };
 
 /* hyp.c: the simulated hypervisor */
@@ -380,6 +383,12 @@ void lis_sim_classes_free(struct lis_sim *sim);
 
 /* echo.c: the loopback echo device */
 int lis_echo_register(struct lis_sim *sim, unsigned int nr_boot);
+
+/* dm.c, dm_ctl.c: the Dynamic Memory host */
+struct lis_sim_dm;
+int lis_dm_register(struct lis_sim *sim);
+void lis_dm_unregister(struct lis_sim *sim);
+void lis_dm_debugfs_init(struct lis_sim *sim);
 
 /* fault.c: fault injection */
 bool lis_sim_fault_take_drop(struct lis_sim *sim, u32 type);

@@ -62,10 +62,13 @@ static int __init lis_sim_init(void)
 	ret = lis_echo_register(sim, echo_devices);
 	if (ret)
 		goto exit_hyp;
+	ret = lis_dm_register(sim);
+	if (ret)
+		goto free_classes;
 	ret = -ENOMEM;
 	sim->wq = alloc_ordered_workqueue("lis_sim", 0);
 	if (!sim->wq)
-		goto free_classes;
+		goto unregister_dm;
 	lis_sim_debugfs_init(sim);
 
 	ret = lis_hv_provider_register(&sim->prov);
@@ -79,6 +82,8 @@ static int __init lis_sim_init(void)
 remove_debugfs:
 	lis_sim_debugfs_exit(sim);
 	destroy_workqueue(sim->wq);
+unregister_dm:
+	lis_dm_unregister(sim);
 free_classes:
 	lis_sim_classes_free(sim);
 exit_hyp:
@@ -101,6 +106,7 @@ static void __exit lis_sim_exit(void)
 	lis_sim_debugfs_exit(sim);
 	destroy_workqueue(sim->wq);
 	lis_sim_classes_free(sim);
+	lis_dm_unregister(sim);
 	lis_sim_hyp_exit(sim);
 	lis_sim_trace_exit(&sim->trace);
 	lis_sim_host_exit(sim);

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * lis_sim's Dynamic Memory host: state shared by dm.c (the device class and
+ * its protocol), dm_mem.c (the guest memory it hands out and takes back)
+ * and dm_ctl.c (module parameters and the debugfs file).
+ * Documentation/simulator.rst, "The Dynamic Memory host", is the manual.
+ */
+#ifndef _LIS_SIM_DM_HOST_H
+#define _LIS_SIM_DM_HOST_H
+
+#include <linux/seq_file.h>
+#ifdef CONFIG_X86
+#include <asm/e820/api.h>
+#endif
+#include "core.h"
+#include "dm_msg.h"
+#include "dm_policy.h"
+
+#define LIS_DM_PAGES_PER_MB	(1U << (20 - LIS_HV_PAGE_SHIFT))
+
+/* Protocol states of the open channel. */
+enum lis_dm_state {
+	LIS_DM_ST_CLOSED,	/* no channel open */
+	LIS_DM_ST_VERSION,	/* waiting for an acceptable VERSION_REQUEST */
+	LIS_DM_ST_CAPS,		/* version accepted, waiting for capabilities */
+	LIS_DM_ST_INFO,		/* capabilities accepted, INFO not sent yet */
+	LIS_DM_ST_READY,	/* balancing */
+};
+
+/* Ballooned-page checks: what the host writes into them and verifies. */
+enum lis_dm_verify {
+	LIS_DM_VERIFY_OFF,	/* nothing: for benchmarks */
+	LIS_DM_VERIFY_SAMPLE,	/* three words of every page */
+	LIS_DM_VERIFY_FULL,	/* every word of every page */
+};
+
+/**
+ * struct lis_dm_req - one request to the guest
+ * @type: enum lis_dm_action (NONE: no request)
+ * @asked: pages asked for
+ * @done: pages the guest gave, took back or added so far
+ * @start_ns: when it was sent
+ * @cmd: it came from a debugfs command, not from the balancer
+ * @left: unballoon: pages still to put into UNBALLOON_REQUESTs
+ * @tx_len: unballoon: a built message waits in the tx buffer
+ * @sent_all: unballoon: the last message (more_pages 0) went out
+ */
+struct lis_dm_req {
+	int type;
+	u64 asked;
+	u64 done;
+	u64 start_ns;
+	bool cmd;
+	u64 left;
+	u32 tx_len;
+	bool sent_all;
+};
+
+/**
+ * struct lis_dm_last - the last finished request, for the debugfs file
+ * @type: enum lis_dm_action
+ * @asked: pages asked for
+ * @done: pages moved
+ * @result: "ok", "partial", "refused", "retry", "timeout" or "error"
+ * @ms: from request to last answer
+ */
+struct lis_dm_last {
+	int type;
+	u64 asked;
+	u64 done;
+	const char *result;
+	u64 ms;
+};
+
+/**
+ * struct lis_sim_dm - the Dynamic Memory host of one simulator
+ * @sim: the simulator
+ * @ch: the open DM channel, or NULL
+ *
+ * Settings (module parameters, then debugfs):
+ * @max_version: highest DM protocol version accepted
+ * @startup: Startup RAM, pages
+ * @pol: balancer settings (minimum, maximum, buffer, manual target, ...);
+ *	@pol.block comes from the guest's capabilities
+ * @info_delay_ms: from the capabilities exchange to INFO and balancing
+ * @interval_ms: least time between two requests
+ * @timeout_ms: a request unanswered this long is given up
+ * @verify: enum lis_dm_verify
+ * @region_form: hot-add requests carry the region too (24 bytes)
+ * @ha_start: first page frame of the hot-add range
+ * @ha_pages: its size (0: no hot-add)
+ * @hot_added: pages of it the guest accepted, counted from @ha_start;
+ *	kept across channel sessions (added memory stays in the guest)
+ *
+ * Guest memory (dm_mem.c):
+ * @map: one bit per page frame below @map_pfns: the page is ballooned
+ * @map_pfns: frames @map covers (end of RAM or of the hot-add range)
+ * @ballooned: bits set in @map
+ *
+ * The session (reset at every open):
+ * @state: enum lis_dm_state
+ * @version: the accepted protocol version
+ * @caps: the guest's capability bits
+ * @guest_min: the guest's own minimum page count
+ * @guest_max_pfn: the highest page number the guest can use
+ * @ha_stopped: the guest added fewer pages than asked: no more hot-add
+ * @info_at_ns: when INFO is due
+ * @committed: last report's num_committed
+ * @avail: last report's num_avail
+ * @demand: @committed less the balloon at that report
+ * @view: the balancer's view (streak of shrink reports)
+ * @req: the request in flight
+ * @next_ns: no new request before this
+ * @cmd_type: a debugfs command waiting to be sent (NONE: none)
+ * @cmd_pages: its page count
+ *
+ * Counters (kept across sessions):
+ * @reports: status reports received
+ * @requests: requests sent
+ * @by_type: requests sent, by enum lis_dm_action
+ * @hot_add_over_holes: automatic hot-adds sent while pages were ballooned
+ *	(the balancer refills holes first: always 0 unless it is broken)
+ * @protocol_errors: malformed or unexpected guest messages
+ * @violations: pages the guest touched or reported twice while ballooned
+ * @last: the last finished request
+ * @trans_id: the host's message counter
+ * @rx: receive buffer, LIS_DM_MAX_MSG bytes
+ * @tx: send buffer, LIS_DM_MAX_MSG bytes
+ * @ranges: unballoon: ranges being put together
+ *
+ * Benchmark limits (dm_mem.c, measured outside the host lock):
+ * @raw_alloc_pages: pages of the last raw allocation run
+ * @raw_alloc_ns: time to allocate them one by one
+ * @raw_free_ns: time to free them
+ * @raw_hot_add_mb: MiB of the last raw add_memory() run
+ * @raw_hot_add_ns: its time
+ * @raw_hot_add_ret: its result
+ *
+ * Everything is protected by lis_sim.lock (the host lock): the class's
+ * callbacks hold it, debugfs takes it.
+ */
+struct lis_sim_dm {
+	struct lis_sim *sim;
+	struct lis_sim_chan *ch;
+
+	u32 max_version;
+	u64 startup;
+	struct lis_dm_policy pol;
+	u32 info_delay_ms;
+	u32 interval_ms;
+	u32 timeout_ms;
+	int verify;
+	bool region_form;
+	u64 ha_start;
+	u64 ha_pages;
+	u64 hot_added;
+
+	unsigned long *map;
+	u64 map_pfns;
+	u64 ballooned;
+
+	int state;
+	u32 version;
+	u64 caps;
+	u64 guest_min;
+	u64 guest_max_pfn;
+	bool ha_stopped;
+	u64 info_at_ns;
+	u64 committed;
+	u64 avail;
+	u64 demand;
+	struct lis_dm_view view;
+	struct lis_dm_req req;
+	u64 next_ns;
+	int cmd_type;
+	u64 cmd_pages;
+
+	u64 reports;
+	u64 requests;
+	u64 by_type[LIS_DM_ACT_HOT_ADD + 1];
+	u64 hot_add_over_holes;
+	u64 protocol_errors;
+	u64 violations;
+	struct lis_dm_last last;
+	u32 trans_id;
+	u8 *rx;
+	u8 *tx;
+	u64 *ranges;
+
+	u64 raw_alloc_pages;
+	u64 raw_alloc_ns;
+	u64 raw_free_ns;
+	u64 raw_hot_add_mb;
+	u64 raw_hot_add_ns;
+	int raw_hot_add_ret;
+};
+
+/*
+ * Is [@start, @end) RAM the kernel booted with (the firmware's map, mem=
+ * applied), as opposed to memory hot-added since?  Only x86 can tell;
+ * elsewhere all RAM counts as boot RAM.
+ */
+#ifdef CONFIG_X86
+static inline bool lis_dm_boot_ram(u64 start, u64 end)
+{
+	return e820__mapped_any(start, end, E820_TYPE_RAM);
+}
+#else
+static inline bool lis_dm_boot_ram(u64 start, u64 end)
+{
+	return true;
+}
+#endif
+
+/* dm.c */
+u64 lis_dm_assigned(const struct lis_sim_dm *dm);
+void lis_dm_poke(struct lis_sim_dm *dm);
+const char *lis_dm_action_name(int action);
+const char *lis_dm_state_name(int state);
+
+/* dm_mem.c */
+int lis_dm_mem_init(struct lis_sim_dm *dm);
+void lis_dm_mem_exit(struct lis_sim_dm *dm);
+u64 lis_dm_mem_block_pages(void);
+int lis_dm_mem_check_range(u64 start, u64 size, const char *param);
+u64 lis_dm_mem_startup_pages(const struct lis_sim_dm *dm);
+u64 lis_dm_mem_added_pages(const struct lis_sim_dm *dm);
+bool lis_dm_mem_is_ram(const struct lis_sim_dm *dm, u64 pfn, u64 count);
+u64 lis_dm_mem_take(struct lis_sim_dm *dm, u64 pfn, u64 count);
+u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
+		       u32 max_ranges, u32 *nr);
+void lis_dm_mem_forget(struct lis_sim_dm *dm);
+int lis_dm_mem_bench_alloc(struct lis_sim_dm *dm, u64 pages);
+int lis_dm_mem_bench_hot_add(struct lis_sim_dm *dm, u64 start, u64 size);
+
+/* dm_ctl.c */
+int lis_dm_ctl_init(struct lis_sim_dm *dm, unsigned int *nr_boot);
+
+#endif /* _LIS_SIM_DM_HOST_H */
