@@ -338,6 +338,8 @@ run_scenario()
 	chmod 755 "$root/initramfs/init"
 	mkdir -p "$root/initramfs/lis/modules"
 	cp "$LIS_ROOT/tests/integration/lib.sh" "$root/initramfs/lis/lib.sh"
+	# Helpers for a group of scenarios (e.g. dm-lib.sh): /lis/<name>-lib.sh.
+	cp "$LIS_ROOT"/tests/integration/*-lib.sh "$root/initramfs/lis/" 2>/dev/null
 	cp "$file" "$root/initramfs/lis/scenario.sh"
 	cp "$modules"/*.ko "$root/initramfs/lis/modules/" 2>/dev/null
 	cp "$TOOLS_BIN"/* "$root/initramfs/usr/bin/" 2>/dev/null

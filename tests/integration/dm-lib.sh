@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
+#
+# Helpers for the Dynamic Memory scenarios (tests/integration/scenarios/
+# 30-dm-*.sh), which source it after lib.sh:
+#
+#   . /lis/dm-lib.sh
+#
+#   dm KEY              a value of the host's view (lis_sim/dm)
+#   dm_cmd WORDS...     a command to the host (fails the scenario's check
+#                       if refused)
+#   mem KEY             /proc/meminfo value in MiB (MemTotal, MemAvailable)
+#   guest_used          MemTotal - MemAvailable, MiB
+#   dm_dev              sysfs path of the guest's DM device
+#   guest_attr NAME     lis_balloon's attribute of that device
+#                       (pages_ballooned, ...)
+#   dm_guest_up         insmod lis_balloon, reporting every second from
+#                       the start (report_delay=1)
+#   dm_idle             no request waiting or running
+#   dm_up [SECONDS]     lis_balloon bound and the host balancing
+#   dm_load_to MB       grow the load file $DM_LOAD (in a tmpfs of its own,
+#                       big enough) to MB, 32 MiB at a time, letting the
+#                       balancer catch up between
+#   dm_unload           remove the load file
+#   dm_settle SECONDS   wait until the balancer has had nothing to do for
+#                       5 s in a row
+#   dm_no_oom NAME      ok unless the OOM killer ran
+#   dm_views NAME       log both views, one line
+
+SIM=/sys/kernel/debug/lis_sim
+DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
+DM_LOAD=/mnt/dmload/load
+
+dm()
+{
+	sed -n "s/^$1=//p" "$SIM/dm"
+}
+
+dm_cmd()
+{
+	echo "$*" >"$SIM/dm"
+}
+
+mem()
+{
+	echo $(($(sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo) / 1024))
+}
+
+guest_used()
+{
+	echo $(($(mem MemTotal) - $(mem MemAvailable)))
+}
+
+dm_dev()
+{
+	local d
+
+	for d in /sys/bus/lis_vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$DM_CLASS" ] || continue
+		echo "$d"
+		return 0
+	done
+	return 1
+}
+
+guest_attr()
+{
+	local d
+
+	d=$(dm_dev)
+	cat "$d/balloon/$1" 2>/dev/null || cat "$d/$1" 2>/dev/null
+}
+
+dm_guest_up()
+{
+	check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
+}
+
+dm_idle()
+{
+	[ "$(dm busy)" = 0 ]
+}
+
+dm_ready()
+{
+	[ "$(dm state)" = ready ]
+}
+
+dm_up()
+{
+	wait_for "${1:-60}" dm_ready
+}
+
+# The balancer is done when it has sent no request for 5 s.
+dm_settle()
+{
+	local left=$1 last n=0
+
+	last=$(dm requests)
+	while [ "$left" -gt 0 ]; do
+		sleep 1
+		left=$((left - 1))
+		if [ "$(dm requests)" = "$last" ] && dm_idle; then
+			n=$((n + 1))
+			[ "$n" -ge 5 ] && return 0
+		else
+			n=0
+			last=$(dm requests)
+		fi
+	done
+	return 1
+}
+
+dm_load_to()
+{
+	local have
+
+	if [ ! -d /mnt/dmload ]; then
+		mkdir -p /mnt/dmload
+		mount -t tmpfs -o size=4g tmpfs /mnt/dmload || return 1
+	fi
+	have=$(($(stat -c %s "$DM_LOAD" 2>/dev/null || echo 0) / 1048576))
+	while [ "$have" -lt "$1" ]; do
+		dd if=/dev/zero of="$DM_LOAD" bs=1M count=32 seek="$have" \
+			conv=notrunc 2>/dev/null || return 1
+		have=$((have + 32))
+		# One report later the host knows; give it time to act.
+		sleep 1
+		wait_for 30 dm_idle
+	done
+}
+
+dm_unload()
+{
+	rm -f "$DM_LOAD"
+}
+
+dm_no_oom()
+{
+	if dmesg | grep -qiE 'out of memory|oom-kill|invoked oom-killer'; then
+		not_ok "$1" "the OOM killer ran" "$(dmesg | grep -iE 'oom' | tail -n 5)"
+	else
+		ok "$1"
+	fi
+}
+
+dm_views()
+{
+	echo "dm[$1]: host assigned=$(dm assigned_mb) ballooned=$(dm ballooned_mb) hot_added=$(dm hot_added_mb) target=$(dm target_mb) demand=$(dm demand_mb) requests=$(dm requests) last='$(dm last_request)' | guest MemTotal=$(mem MemTotal) used=$(guest_used) pages_ballooned=$(guest_attr pages_ballooned)"
+}
+
+# refuses NAME COMMAND...: ok if the command fails.
+dm_refuses()
+{
+	local name=$1
+
+	shift
+	if "$@" >/dev/null 2>&1; then
+		not_ok "$name" "'$*' was accepted"
+	else
+		ok "$name"
+	fi
+}
