@@ -359,49 +359,60 @@ bool lis_sim_recv_batch_end(struct lis_sim_chan *ch)
 }
 
 /*
- * Write one packet: @desc, then the @nbody (at most 2) pieces of @body.
- * An armed descriptor fault corrupts this packet's data offset (past its
- * end) once it fits.
+ * After a packet was written (@ret 0): clear our pending_send_sz request,
+ * trace the packet (@desc as meant, @note) and signal the guest if the
+ * ring rules say so.  On failure only report a broken ring.
  */
-static int lis_sim_write_pkt(struct lis_sim_chan *ch,
-			     struct lis_vmpacket_desc *desc,
-			     const struct lis_kvec *body, unsigned int nbody)
+static int lis_sim_sent(struct lis_sim_chan *ch, int ret,
+			const struct lis_vmpacket_desc *desc, int note,
+			bool signal)
 {
-	struct lis_sim *sim = ch->sim;
-	struct lis_vmpacket_desc good = *desc;
-	struct lis_kvec vec[3] = { { .base = desc, .len = sizeof(*desc) } };
-	int note = LIS_SIM_NOTE_NONE;
-	bool signal;
-	int ret;
-
-	if (WARN_ON_ONCE(nbody > ARRAY_SIZE(vec) - 1))
-		return -EINVAL;
-	memcpy(&vec[1], body, nbody * sizeof(*body));
-	if (lis_sim_fault_chan_armed(sim, ch->relid,
-				     LIS_SIM_FAULT_CORRUPT_DESC)) {
-		desc->offset8 = desc->len8 + 1;
-		note = LIS_SIM_NOTE_CORRUPT;
-	}
-	ret = lis_ring_write(&ch->out, vec, nbody + 1, &signal);
 	if (ret) {
 		if (ret == -EIO)
 			lis_sim_chan_note_broken(ch);
 		return ret;
 	}
-	if (note == LIS_SIM_NOTE_CORRUPT) {
+	if (ch->pending_send) {
+		lis_ring_set_pending_send(&ch->out, 0);
+		ch->pending_send = false;
+	}
+	lis_sim_trace_pkt(ch->sim, LIS_SIM_H2G, ch->relid, desc, note);
+	if (signal)
+		lis_sim_signal_guest(ch->sim, ch->target_cpu, ch->relid);
+	return 0;
+}
+
+/*
+ * An armed descriptor fault: write @desc, then the @nbody (at most 2)
+ * pieces of @body, with the data offset past the packet's end.  Returns
+ * -ENOENT, writing nothing, if no such fault is armed for @ch.
+ */
+static int lis_sim_write_corrupt(struct lis_sim_chan *ch,
+				 const struct lis_vmpacket_desc *desc,
+				 const struct lis_kvec *body,
+				 unsigned int nbody)
+{
+	struct lis_sim *sim = ch->sim;
+	struct lis_vmpacket_desc bad = *desc;
+	struct lis_kvec vec[3] = { { .base = &bad, .len = sizeof(bad) } };
+	bool signal;
+	int ret;
+
+	if (!lis_sim_fault_chan_armed(sim, ch->relid,
+				      LIS_SIM_FAULT_CORRUPT_DESC))
+		return -ENOENT;
+	if (WARN_ON_ONCE(nbody > ARRAY_SIZE(vec) - 1))
+		return -EINVAL;
+	memcpy(&vec[1], body, nbody * sizeof(*body));
+	bad.offset8 = bad.len8 + 1;
+	ret = lis_ring_write(&ch->out, vec, nbody + 1, &signal);
+	if (!ret) {
 		lis_sim_fault_take_chan(sim, ch->relid,
 					LIS_SIM_FAULT_CORRUPT_DESC);
 		pr_info("fault: corrupted a packet descriptor on relid %u\n",
 			ch->relid);
 	}
-	if (ch->pending_send) {
-		lis_ring_set_pending_send(&ch->out, 0);
-		ch->pending_send = false;
-	}
-	lis_sim_trace_pkt(sim, LIS_SIM_H2G, ch->relid, &good, note);
-	if (signal)
-		lis_sim_signal_guest(sim, ch->target_cpu, ch->relid);
-	return 0;
+	return lis_sim_sent(ch, ret, desc, LIS_SIM_NOTE_CORRUPT, signal);
 }
 
 /**
@@ -413,8 +424,8 @@ static int lis_sim_write_pkt(struct lis_sim_chan *ch,
  * @buf: payload
  * @len: payload bytes
  *
- * Builds the descriptor (data right after it, as lis_ring_write_inband()
- * does) and signals the guest if the ring rules say so.
+ * Writes an in-band packet with lis_ring_write_inband_vec(), the guest's
+ * own primitive, and signals the guest if the ring rules say so.
  *
  * Context: the class's callbacks.
  * Return: 0; -EAGAIN if the guest's inbound ring is full now (see
@@ -424,19 +435,20 @@ static int lis_sim_write_pkt(struct lis_sim_chan *ch,
 int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
 		 const void *buf, u32 len)
 {
-	u64 len8 = ((u64)sizeof(struct lis_vmpacket_desc) + len + 7) / 8;
-	struct lis_vmpacket_desc desc = {
-		.type = type,
-		.offset8 = sizeof(desc) / 8,
-		.len8 = (u16)len8,
-		.flags = flags,
-		.trans_id = trans_id,
-	};
 	const struct lis_kvec body = { .base = buf, .len = len };
+	struct lis_vmpacket_desc desc;
+	bool signal;
+	int ret;
 
-	if (len8 > 0xffff)
-		return -EINVAL;
-	return lis_sim_write_pkt(ch, &desc, &body, 1);
+	ret = lis_ring_inband_desc(&desc, type, flags, trans_id, len);
+	if (ret)
+		return ret;
+	ret = lis_sim_write_corrupt(ch, &desc, &body, 1);
+	if (ret != -ENOENT)
+		return ret;
+	ret = lis_ring_write_inband_vec(&ch->out, &body, 1, type, flags,
+					trans_id, &desc, &signal);
+	return lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
 }
 
 /**
@@ -455,8 +467,11 @@ int lis_sim_send_back(struct lis_sim_chan *ch)
 {
 	struct lis_ring *in = &ch->in;
 	struct lis_vmpacket_desc desc = ch->peeked;
-	struct lis_kvec body[2];
+	struct lis_kvec vec[3] = { { .base = &desc, .len = sizeof(desc) } };
+	struct lis_kvec *body = &vec[1];
 	u32 pos, rest, first;
+	bool signal;
+	int ret;
 
 	if (!in->pkt_len || in->broken)
 		return -EINVAL;
@@ -470,7 +485,11 @@ int lis_sim_send_back(struct lis_sim_chan *ch)
 	body[0].len = first;
 	body[1].base = in->data;
 	body[1].len = rest - first;
-	return lis_sim_write_pkt(ch, &desc, body, 2);
+	ret = lis_sim_write_corrupt(ch, &desc, body, 2);
+	if (ret != -ENOENT)
+		return ret;
+	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);
+	return lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
 }
 
 /**

@@ -450,36 +450,19 @@ EXPORT_SYMBOL_NS_GPL(lis_channel_close, LIS);
 int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
 		      unsigned int nvec, u64 trans_id, u16 type, u16 flags)
 {
-	struct lis_vmpacket_desc desc = {};
-	struct lis_kvec all[8];
+	struct lis_vmpacket_desc desc;
 	unsigned long irqflags;
 	bool signal = false;
-	u32 len = 0, pkt;
-	unsigned int i;
+	u32 pkt;
 	int ret;
 
 	if (!READ_ONCE(ch->out.hdr))
 		return -ENOTCONN;
-	if (nvec + 1 > ARRAY_SIZE(all))
-		return -EINVAL;
-	for (i = 0; i < nvec; i++) {
-		if (check_add_overflow(len, vec[i].len, &len))
-			return -EINVAL;
-		all[i + 1] = vec[i];
-	}
-	if (len > ch->out.size)
-		return -EINVAL;
-	pkt = ALIGN(sizeof(desc) + len, 8);
-	desc.type = type;
-	desc.offset8 = sizeof(desc) >> 3;
-	desc.len8 = pkt >> 3;
-	desc.flags = flags;
-	desc.trans_id = trans_id;
-	all[0].base = &desc;
-	all[0].len = sizeof(desc);
 
 	spin_lock_irqsave(&ch->out_lock, irqflags);
-	ret = lis_ring_write(&ch->out, all, nvec + 1, &signal);
+	ret = lis_ring_write_inband_vec(&ch->out, vec, nvec, type, flags,
+					trans_id, &desc, &signal);
+	pkt = (u32)desc.len8 * 8;
 	if (!ret) {
 		ch->stats.out_packets++;
 		ch->stats.out_bytes += pkt;
@@ -492,9 +475,14 @@ int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
 		/* Room may have appeared before the host saw the request. */
 		if (lis_ring_bytes_to_write(&ch->out) >
 		    pkt + LIS_RING_TRAILER_SIZE) {
-			ret = lis_ring_write(&ch->out, all, nvec + 1, &signal);
-			if (!ret)
+			ret = lis_ring_write_inband_vec(&ch->out, vec, nvec,
+							type, flags, trans_id,
+							NULL, &signal);
+			if (!ret) {
+				ch->stats.out_packets++;
+				ch->stats.out_bytes += pkt;
 				lis_ring_set_pending_send(&ch->out, 0);
+			}
 		}
 	}
 	spin_unlock_irqrestore(&ch->out_lock, irqflags);

@@ -291,49 +291,43 @@ u32 lis_ring_bytes_to_write(struct lis_ring *ring)
 }
 LIS_EXPORT(lis_ring_bytes_to_write);
 
-/**
- * lis_ring_write() - append one packet, gathered from several pieces
- * @ring: the writer's view
- * @vec: the pieces, in order; the first usually holds the descriptor
- * @nvec: number of pieces
- * @signal: set to true if the reader must now be signalled, else false
- *
- * Copies the pieces into the ring, pads them with zeros to a multiple of
- * 8 bytes, appends the trailer and then publishes the new write_index.
- * The packet goes in only if the free space is strictly greater than the
- * padded length plus the trailer; otherwise nothing is written and the
- * caller may set pending_send_sz (lis_ring_set_pending_send()) and retry
- * when signalled.
- *
- * @signal is true only if the reader's interrupt_mask was clear and the
- * ring was empty before this write (read_index still at the old
- * write_index), both read after the new write_index is published.
- *
- * Context: any context; the writer side of @ring: callers serialise
- * writers (see struct lis_ring).
- * Return: 0 on success; -EAGAIN if there is not enough room now;
- * -EINVAL if the packet is empty or could never fit in this ring; -EIO if
- * the ring is (or is found to be) broken.
+/*
+ * Total length of @nvec pieces.  -EINVAL if it reaches the ring's size
+ * (no packet that long can ever fit), checked as the sum grows so that it
+ * cannot overflow.
  */
-int lis_ring_write(struct lis_ring *ring, const struct lis_kvec *vec,
-		   unsigned int nvec, bool *signal)
+static int lis_ring_vec_len(const struct lis_ring *ring,
+			    const struct lis_kvec *vec, unsigned int nvec,
+			    u32 *len)
 {
-	static const u8 zeros[8];
-	u32 w, r, pos, total, padded;
-	u64 sum = 0, trailer;
+	u64 sum = 0;
 	unsigned int i;
-	int ret;
-
-	*signal = false;
-	if (ring->broken)
-		return -EIO;
 
 	for (i = 0; i < nvec; i++) {
 		sum += vec[i].len;
 		if (sum >= ring->size)
 			return -EINVAL;
 	}
-	total = sum;
+	*len = sum;
+	return 0;
+}
+
+/*
+ * The gather write behind lis_ring_write() and lis_ring_write_inband_vec():
+ * @head (@head_len bytes, may be 0), then the @nvec pieces (@body bytes in
+ * all, already summed and below size), zero padding to 8 bytes and the
+ * trailer; then publish write_index and decide whether to signal.
+ */
+static int lis_ring_put(struct lis_ring *ring, const void *head, u32 head_len,
+			const struct lis_kvec *vec, unsigned int nvec,
+			u32 body, bool *signal)
+{
+	static const u8 zeros[8];
+	u32 w, r, pos, total = head_len + body, padded;
+	u64 trailer;
+	unsigned int i;
+	int ret;
+
 	padded = ALIGN(total, 8);
 	/* An empty ring has size bytes free: the packet must fit in less. */
 	if (!total || padded + LIS_RING_TRAILER_SIZE >= ring->size)
@@ -350,6 +344,8 @@ int lis_ring_write(struct lis_ring *ring, const struct lis_kvec *vec,
 		return -EAGAIN;
 
 	pos = w;
+	if (head_len)
+		pos = lis_ring_copy_in(ring, pos, head, head_len);
 	for (i = 0; i < nvec; i++) {
 		if (vec[i].len)
 			pos = lis_ring_copy_in(ring, pos, vec[i].base,
@@ -374,7 +370,125 @@ int lis_ring_write(struct lis_ring *ring, const struct lis_kvec *vec,
 	*signal = READ_ONCE(ring->hdr->read_index) == w;
 	return 0;
 }
+
+/**
+ * lis_ring_write() - append one packet, gathered from several pieces
+ * @ring: the writer's view
+ * @vec: the pieces, in order; the first usually holds the descriptor
+ * @nvec: number of pieces
+ * @signal: set to true if the reader must now be signalled, else false
+ *
+ * Copies the pieces into the ring, pads them with zeros to a multiple of
+ * 8 bytes, appends the trailer and then publishes the new write_index.
+ * The packet goes in only if the free space is strictly greater than the
+ * padded length plus the trailer; otherwise nothing is written and the
+ * caller may set pending_send_sz (lis_ring_set_pending_send()) and retry
+ * when signalled.  For in-band packets use lis_ring_write_inband_vec(),
+ * which builds the descriptor.
+ *
+ * @signal is true only if the reader's interrupt_mask was clear and the
+ * ring was empty before this write (read_index still at the old
+ * write_index), both read after the new write_index is published.
+ *
+ * Context: any context; the writer side of @ring: callers serialise
+ * writers (see struct lis_ring).
+ * Return: 0 on success; -EAGAIN if there is not enough room now;
+ * -EINVAL if the packet is empty or could never fit in this ring; -EIO if
+ * the ring is (or is found to be) broken.
+ */
+int lis_ring_write(struct lis_ring *ring, const struct lis_kvec *vec,
+		   unsigned int nvec, bool *signal)
+{
+	u32 len;
+
+	*signal = false;
+	if (ring->broken)
+		return -EIO;
+	if (lis_ring_vec_len(ring, vec, nvec, &len))
+		return -EINVAL;
+	return lis_ring_put(ring, NULL, 0, vec, nvec, len, signal);
+}
 LIS_EXPORT(lis_ring_write);
+
+/**
+ * lis_ring_inband_desc() - build the descriptor of an in-band packet
+ * @desc: receives the descriptor
+ * @type: packet type (LIS_VMPKT_*)
+ * @flags: packet flags (LIS_VMPKT_F_*)
+ * @trans_id: transaction id, echoed in the completion
+ * @len: payload bytes that follow the descriptor
+ *
+ * The in-band layout: the data starts right after the 16-byte descriptor
+ * (offset8 2) and len8 covers the descriptor and the payload rounded up to
+ * 8 bytes, so the packet occupies len8 * 8 bytes of the ring plus the
+ * trailer.  lis_ring_write_inband_vec() writes such a packet; this is for
+ * callers that need the descriptor itself (a test host corrupting it).
+ *
+ * Context: any context.
+ * Return: 0, or -EINVAL if the packet is too long for len8 (@desc is then
+ * zeroed).
+ */
+int lis_ring_inband_desc(struct lis_vmpacket_desc *desc, u16 type, u16 flags,
+			 u64 trans_id, u32 len)
+{
+	const u64 len8 = ((u64)sizeof(*desc) + len + 7) / 8;
+
+	memset(desc, 0, sizeof(*desc));
+	if (len8 > 0xffff)
+		return -EINVAL;
+	desc->type = type;
+	desc->offset8 = sizeof(*desc) / 8;
+	desc->len8 = (u16)len8;
+	desc->flags = flags;
+	desc->trans_id = trans_id;
+	return 0;
+}
+LIS_EXPORT(lis_ring_inband_desc);
+
+/**
+ * lis_ring_write_inband_vec() - append one in-band packet, gathered
+ * @ring: the writer's view
+ * @vec: the payload, in pieces (any of them may be empty, none may be
+ *	NULL with a non-zero length)
+ * @nvec: number of pieces (0 for a packet that is only a descriptor)
+ * @type: packet type (LIS_VMPKT_*)
+ * @flags: packet flags (LIS_VMPKT_F_*)
+ * @trans_id: transaction id, echoed in the completion
+ * @desc: receives the descriptor as built (see lis_ring_inband_desc()),
+ *	also when the ring is full; may be NULL
+ * @signal: as for lis_ring_write()
+ *
+ * The one place that lays out an in-band packet: it builds the
+ * descriptor, then copies it and the pieces straight into the ring (no
+ * intermediate buffer, any number of pieces), zero padding and the
+ * trailer, as lis_ring_write() does.  The packet occupies
+ * @desc->len8 * 8 bytes of the ring plus LIS_RING_TRAILER_SIZE.
+ *
+ * Context: as for lis_ring_write().
+ * Return: as for lis_ring_write(); -EINVAL also if the payload does not
+ * fit in the descriptor's len8.
+ */
+int lis_ring_write_inband_vec(struct lis_ring *ring,
+			      const struct lis_kvec *vec, unsigned int nvec,
+			      u16 type, u16 flags, u64 trans_id,
+			      struct lis_vmpacket_desc *desc, bool *signal)
+{
+	struct lis_vmpacket_desc d;
+	u32 len;
+
+	*signal = false;
+	if (desc)
+		memset(desc, 0, sizeof(*desc));
+	if (ring->broken)
+		return -EIO;
+	if (lis_ring_vec_len(ring, vec, nvec, &len) ||
+	    lis_ring_inband_desc(&d, type, flags, trans_id, len))
+		return -EINVAL;
+	if (desc)
+		*desc = d;
+	return lis_ring_put(ring, &d, sizeof(d), vec, nvec, len, signal);
+}
+LIS_EXPORT(lis_ring_write_inband_vec);
 
 /**
  * lis_ring_write_inband() - append one in-band packet
@@ -386,36 +500,18 @@ LIS_EXPORT(lis_ring_write);
  * @len: bytes in @buf
  * @signal: as for lis_ring_write()
  *
- * Builds the 16-byte descriptor (data at offset 16, len8 covering the
- * descriptor and the payload rounded up to 8 bytes) and writes it and
- * @buf with lis_ring_write().
+ * lis_ring_write_inband_vec() with one piece.
  *
  * Context: as for lis_ring_write().
- * Return: as for lis_ring_write(); also -EINVAL if the packet length does
- * not fit in the descriptor's len8.
+ * Return: as for lis_ring_write_inband_vec().
  */
 int lis_ring_write_inband(struct lis_ring *ring, u16 type, u16 flags,
 			  u64 trans_id, const void *buf, u32 len, bool *signal)
 {
-	const u64 len8 = ((u64)sizeof(struct lis_vmpacket_desc) + len + 7) / 8;
-	struct lis_vmpacket_desc desc = {
-		.type = type,
-		.offset8 = sizeof(desc) / 8,
-		.len8 = (u16)len8,
-		.flags = flags,
-		.trans_id = trans_id,
-	};
-	const struct lis_kvec vec[] = {
-		{ .base = &desc, .len = sizeof(desc) },
-		{ .base = buf, .len = len },
-	};
+	const struct lis_kvec vec = { .base = buf, .len = len };
 
-	*signal = false;
-	if (ring->broken)
-		return -EIO;
-	if (len8 > 0xffff)
-		return -EINVAL;
-	return lis_ring_write(ring, vec, ARRAY_SIZE(vec), signal);
+	return lis_ring_write_inband_vec(ring, &vec, 1, type, flags, trans_id,
+					 NULL, signal);
 }
 LIS_EXPORT(lis_ring_write_inband);
 

@@ -114,6 +114,12 @@ u32 lis_ring_bytes_to_write(struct lis_ring *ring);
 
 int lis_ring_write(struct lis_ring *ring, const struct lis_kvec *vec,
 		   unsigned int nvec, bool *signal);
+int lis_ring_inband_desc(struct lis_vmpacket_desc *desc, u16 type, u16 flags,
+			 u64 trans_id, u32 len);
+int lis_ring_write_inband_vec(struct lis_ring *ring,
+			      const struct lis_kvec *vec, unsigned int nvec,
+			      u16 type, u16 flags, u64 trans_id,
+			      struct lis_vmpacket_desc *desc, bool *signal);
 int lis_ring_write_inband(struct lis_ring *ring, u16 type, u16 flags,
 			  u64 trans_id, const void *buf, u32 len, bool *signal);
 

@@ -506,6 +506,183 @@ static void lis_ring_gather_test(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, got, want, 32);
 }
 
+/* --- in-band gather writes (lis_ring_write_inband_vec) ----------------- */
+
+/*
+ * Payload pieces 3, 0, 20, 0 and 10 bytes long: 33 bytes after the
+ * descriptor, padded to 56, then the trailer.  Relative to the packet's
+ * start, piece 2 covers bytes 19-38 and piece 4 bytes 39-48.
+ */
+#define IV_PAYLOAD	33
+#define IV_PKT		56
+
+static void iv_pieces(u8 *payload, struct lis_kvec *vec)
+{
+	static const u32 lens[] = { 3, 0, 20, 0, 10 };
+	u32 i, off = 0;
+
+	for (i = 0; i < IV_PAYLOAD; i++)
+		payload[i] = 0xa0 + i;
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		vec[i].base = lens[i] ? payload + off : NULL;
+		vec[i].len = lens[i];
+		off += lens[i];
+	}
+}
+
+/* Where the data area ends, relative to the packet's start (size - x). */
+static const u32 iv_wrap_at[] = {
+	IV_PKT + 8,	/* no wrap: the trailer ends at the end */
+	8,		/* inside the descriptor */
+	16,		/* between the descriptor and the payload */
+	24,		/* inside piece 2 */
+	40,		/* inside piece 4 */
+	48,		/* inside the padding */
+	56,		/* between the padding and the trailer */
+};
+
+static void iv_wrap_desc(const u32 *at, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "wrap_at_byte_%u", *at);
+}
+
+KUNIT_ARRAY_PARAM(iv_wrap, iv_wrap_at, iv_wrap_desc);
+
+static void lis_ring_inband_vec_wrap_test(struct kunit *test)
+{
+	u32 at = *(const u32 *)test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u32 start = p->size - at;
+	struct lis_vmpacket_desc d, out;
+	struct lis_kvec vec[5];
+	u8 payload[IV_PAYLOAD], want[IV_PKT] = {}, got[IV_PKT];
+	u32 i;
+	bool sig;
+
+	iv_pieces(payload, vec);
+	d = (struct lis_vmpacket_desc){
+		.type = LIS_VMPKT_DATA_INBAND, .offset8 = 2, .len8 = IV_PKT / 8,
+		.flags = LIS_VMPKT_F_COMPLETION_REQUESTED,
+		.trans_id = 0x1122334455667788ULL,
+	};
+	memcpy(want, &d, sizeof(d));
+	memcpy(want + 16, payload, IV_PAYLOAD);
+
+	pair_seek(test, p, start);
+	KUNIT_ASSERT_EQ(test, lis_ring_write_inband_vec(&p->w, vec, 5,
+			LIS_VMPKT_DATA_INBAND, LIS_VMPKT_F_COMPLETION_REQUESTED,
+			0x1122334455667788ULL, &out, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+	KUNIT_EXPECT_MEMEQ(test, &out, &d, sizeof(d));
+	for (i = 0; i < IV_PKT; i++)
+		got[i] = data(p)[(start + i) % p->size];
+	KUNIT_EXPECT_MEMEQ(test, got, want, IV_PKT);
+	KUNIT_EXPECT_EQ(test, trailer_at(p, start, IV_PKT), (u64)start << 32);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index,
+			(start + IV_PKT + 8) % p->size);
+	/* Nothing past the trailer was touched. */
+	KUNIT_EXPECT_EQ(test, data(p)[(start + IV_PKT + 8) % p->size], FILL);
+
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &out), 0);
+	KUNIT_EXPECT_MEMEQ(test, &out, &d, sizeof(d));
+	KUNIT_ASSERT_EQ(test, lis_ring_copy_packet(&p->r, 16, got, IV_PAYLOAD),
+			0);
+	KUNIT_EXPECT_MEMEQ(test, got, payload, IV_PAYLOAD);
+}
+
+static void lis_ring_inband_vec_fit_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 *snap = kunit_kmalloc(test, p->bytes, GFP_KERNEL);
+	u8 *big = kunit_kzalloc(test, p->size, GFP_KERNEL);
+	struct lis_kvec vec[3];
+	struct lis_vmpacket_desc out;
+	u32 free, w;
+	bool sig;
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_ASSERT_EQ(test, put(test, p, 984, 1, &sig), 0);
+	free = lis_ring_bytes_to_write(&p->w);
+
+	/* Descriptor + pieces + trailer == free: refused, nothing written. */
+	vec[0] = (struct lis_kvec){ big, 100 };
+	vec[1] = (struct lis_kvec){ NULL, 0 };
+	vec[2] = (struct lis_kvec){ big + 100, free - 8 - 16 - 100 };
+	w = hdr(p)->write_index;
+	memcpy(snap, p->mem, p->bytes);
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, vec, 3, 6, 0, 7,
+							&out, &sig), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, sig);
+	/* The caller still learns how long the packet is (pending_send_sz). */
+	KUNIT_EXPECT_EQ(test, (u32)out.len8 * 8, free - 8);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, w);
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+
+	/* One 8-byte unit less fits exactly, leaving 8 bytes free. */
+	vec[2].len -= 8;
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, vec, 3, 6, 0, 7,
+							&out, &sig), 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_write(&p->w), 8);
+
+	/* Full: even a descriptor-only packet is refused, unchanged. */
+	memcpy(snap, p->mem, p->bytes);
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, NULL, 0, 6, 0, 8,
+							NULL, &sig), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+
+	get(test, p, 984, 1);
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &out), 0);
+	KUNIT_EXPECT_EQ(test, p->r.pkt_len, free - 16);
+	KUNIT_EXPECT_EQ(test, out.trans_id, 7);
+}
+
+static void lis_ring_inband_vec_empty_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	const struct lis_kvec zero[] = { { NULL, 0 }, { NULL, 0 } };
+	const struct lis_kvec huge[] = { { NULL, 0xffffffff },
+					 { NULL, 0xffffffff } };
+	struct lis_vmpacket_desc out;
+	bool sig = true;
+
+	/* No pieces, or only empty ones: a descriptor-only packet. */
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, NULL, 0,
+			LIS_VMPKT_COMP, 0, 1, &out, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+	KUNIT_EXPECT_EQ(test, out.len8, 2);
+	KUNIT_EXPECT_EQ(test, out.offset8, 2);
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, zero, 2,
+			LIS_VMPKT_COMP, 0, 2, &out, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, 48);
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.type, LIS_VMPKT_COMP);
+	KUNIT_EXPECT_EQ(test, p->r.pkt_len, 16);
+	lis_ring_skip(&p->r);
+	KUNIT_ASSERT_EQ(test, lis_ring_peek(&p->r, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.trans_id, 2);
+
+	/* Lengths that can never fit: -EINVAL, @desc zeroed, ring intact. */
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, huge, 2, 6, 0, 3,
+							&out, &sig), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, out.len8, 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_inband_desc(&out, 6, 0, 3, 0x7fff0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, lis_ring_inband_desc(&out, 6, 0, 3, 0x7ffe8), 0);
+	KUNIT_EXPECT_EQ(test, out.len8, 0xffff);
+	KUNIT_EXPECT_EQ(test, hdr(p)->write_index, 48);
+	KUNIT_EXPECT_FALSE(test, p->w.broken);
+
+	/* A broken ring: -EIO, nothing written. */
+	hdr(p)->write_index = p->size;
+	KUNIT_EXPECT_EQ(test, lis_ring_write_inband_vec(&p->w, NULL, 0, 6, 0, 4,
+							&out, &sig), -EIO);
+	KUNIT_EXPECT_TRUE(test, p->w.broken);
+}
+
 /* --- lis_ring_copy_packet() bounds -------------------------------------- */
 
 static void lis_ring_copy_bounds_test(struct kunit *test)
@@ -831,6 +1008,9 @@ static struct kunit_case lis_ring_cases[] = {
 	KUNIT_CASE(lis_ring_full_test),
 	KUNIT_CASE(lis_ring_write_einval_test),
 	KUNIT_CASE_PARAM(lis_ring_gather_test, gather_gen_params),
+	KUNIT_CASE_PARAM(lis_ring_inband_vec_wrap_test, iv_wrap_gen_params),
+	KUNIT_CASE(lis_ring_inband_vec_fit_test),
+	KUNIT_CASE(lis_ring_inband_vec_empty_test),
 	KUNIT_CASE(lis_ring_copy_bounds_test),
 	KUNIT_CASE(lis_ring_write_signal_test),
 	KUNIT_CASE(lis_ring_batched_read_test),
