@@ -18,49 +18,16 @@
  * zero beyond its length, the channel and GPADL tables are consistent, and
  * an event that failed changed nothing.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "../../drivers/vmbus/chan_msg.c"
 #include "../../drivers/vmbus/conn.c"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_input.h"
 
 /*
  * The checkers run after every event over every table slot: keep them out
  * of the coverage feedback, which they would only slow down and blur.
  */
 #define NO_COVERAGE	__attribute__((no_sanitize("coverage")))
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u8 take8(struct input *in)
-{
-	if (!in->n)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static u16 take16(struct input *in)
-{
-	return take8(in) | (u16)take8(in) << 8;
-}
-
-static u32 take32(struct input *in)
-{
-	return take16(in) | (u32)take16(in) << 16;
-}
 
 static struct lis_conn conn, snap;
 static bool flooded;	/* one table-filling flood per input: they are slow */

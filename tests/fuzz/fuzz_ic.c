@@ -21,19 +21,9 @@
  * icmsgsize and the body's first 16 bytes, and agrees with an independent
  * reference; make_response changes only status and flags.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "../../drivers/vmbus/ic.c"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_input.h"
 
 static u16 get16(const u8 *b, u32 off)
 {
@@ -172,35 +162,31 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
+	struct input in = { data, size };
 	struct lis_ic_version fw[3], srv[3];
 	unsigned int nfw, nsrv, i;
 	u8 ctl, *b, *snap;
+	size_t rest;
 	u32 len;
 
 	if (!size)
 		return 0;
-	ctl = *data++;
-	size--;
+	ctl = take8(&in);
 	nfw = ctl & 3;
 	nsrv = (ctl >> 2) & 3;
-	if (size < nfw + nsrv)
+	if (in.n < nfw + nsrv || in.n - (nfw + nsrv) > 0x20000)
 		return 0;
 	for (i = 0; i < nfw + nsrv; i++) {
 		struct lis_ic_version *v = i < nfw ? &fw[i] : &srv[i - nfw];
+		u8 byte = take8(&in);
 
-		v->major = data[i] & 7;
-		v->minor = (data[i] >> 3) & 1;
+		v->major = byte & 7;
+		v->minor = (byte >> 3) & 1;
 	}
-	data += nfw + nsrv;
-	size -= nfw + nsrv;
-	if (size > 0x20000)
-		return 0;
-	len = size;
-
-	b = malloc(len ? len : 1);
+	b = take_rest(&in, &rest);
+	len = rest;
 	snap = malloc(len ? len : 1);
-	CHECK(b && snap);
-	memcpy(b, data, len);
+	CHECK(snap);
 	if ((ctl & 0x10) && len >= 28) {
 		b[12] = LIS_IC_MSG_NEGOTIATE;
 		b[13] = 0;

@@ -18,21 +18,10 @@
  * one superblock; a loop-mounted file system comes before the frozen file
  * system holding its image; a refused plan (-ELOOP) is empty.
  */
-#include <stdio.h>
-#include <stdint.h>
-#include <stdlib.h>
-
 #include "../../tools/lis-vssd/mountinfo.c"
 #include "../../tools/lis-vssd/plan.c"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_input.h"
 
 static unsigned int next(unsigned int *seed)
 {
@@ -82,21 +71,20 @@ static void check_plan(const struct vssd_mounts *ms,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct input in = { data, size };
 	struct vssd_mounts ms = { 0 };
 	struct vssd_probe *pr;
 	struct vssd_plan pl;
 	unsigned int seed;
-	size_t i, bad;
+	size_t i, bad, len;
 	char *text;
 	int err;
 
 	if (size < 2)
 		return 0;
-	seed = data[0] | (unsigned int)data[1] << 8;
-	text = malloc(size - 2 ? size - 2 : 1);
-	CHECK(text);
-	memcpy(text, data + 2, size - 2);
-	err = vssd_parse_mountinfo(text, size - 2, &ms, &bad);
+	seed = take16(&in);
+	text = (char *)take_rest(&in, &len);
+	err = vssd_parse_mountinfo(text, len, &ms, &bad);
 	CHECK(err == 0);
 	free(text);
 	for (i = 0; i < ms.nr; i++) {

@@ -28,51 +28,11 @@
  */
 #include "../../drivers/vmbus/ring.c"
 
-#include <stdio.h>
-#include <stdlib.h>
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_input.h"
 
 #define MAX_OPS		4096
 #define SHADOW_PKTS	4096	/* > size / 24, the most packets in flight */
 #define SHADOW_BYTES	65536	/* > the largest data area */
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u8 get8(struct input *in)
-{
-	u8 v = 0;
-
-	if (in->n) {
-		v = *in->p++;
-		in->n--;
-	}
-	return v;
-}
-
-static u16 get16(struct input *in)
-{
-	u16 lo = get8(in);
-
-	return lo | (u16)get8(in) << 8;
-}
-
-static u32 get32(struct input *in)
-{
-	u32 lo = get16(in);
-
-	return lo | (u32)get16(in) << 16;
-}
 
 /* Packets written but not yet read back, in the order they were written. */
 struct shadow {
@@ -230,8 +190,8 @@ static void op_peek(struct fuzz *f)
 
 static void op_copy(struct fuzz *f, struct input *in)
 {
-	u32 off = get16(in), len = get16(in);
-	u8 mode = get8(in);
+	u32 off = take16(in), len = take16(in);
+	u8 mode = take8(in);
 	int ret;
 
 	if (mode & 1)
@@ -298,7 +258,7 @@ static void op_write(struct fuzz *f, struct input *in)
 				   0xffffffff };
 	struct lis_ring_hdr *h = f->mem;
 	struct lis_kvec vec[4];
-	u8 mode = get8(in);
+	u8 mode = take8(in);
 	unsigned int nvec = 1 + (mode & 3), i;
 	bool valid_desc = mode & 4, sig = true, expect;
 	u32 w = h->write_index, r = h->read_index, mask = h->interrupt_mask;
@@ -307,9 +267,9 @@ static void op_write(struct fuzz *f, struct input *in)
 	int ret;
 
 	for (i = 0; i < nvec; i++) {
-		u16 l = get16(in);
+		u16 l = take16(in);
 
-		vec[i].base = src + (get8(in) & 63);
+		vec[i].base = src + (take8(in) & 63);
 		vec[i].len = (mode & 0x80) ? big[l & 7] : l & 0x3fff;
 		if (vec[i].len > sizeof(src) - 64)
 			vec[i].base = NULL; /* must be rejected before use */
@@ -327,7 +287,7 @@ static void op_write(struct fuzz *f, struct input *in)
 			sum += vec[i].len;
 		total = sum <= 0xffffffffULL ? sum : 0;
 		make_desc((u8 *)vec[0].base, total > 0x7fff8 ? 16 : total,
-			  get8(in), sum);
+			  take8(in), sum);
 	}
 	free_before = f->clean ? lis_ring_bytes_to_write(&f->wr) : 0;
 
@@ -366,19 +326,38 @@ static void op_write(struct fuzz *f, struct input *in)
 
 static void op_write_inband(struct fuzz *f, struct input *in)
 {
-	u32 len = get16(in);
-	u8 mode = get8(in);
+	u32 len = take16(in);
+	u8 mode = take8(in);
+	u32 cut1 = take16(in), cut2 = take16(in);
+	struct lis_vmpacket_desc out;
+	struct lis_kvec pieces[3];
 	bool sig = true;
 	int ret;
 
 	if (mode & 1)
-		len |= (u32)get16(in) << 16;
+		len |= (u32)take16(in) << 16;
 	if (len > sizeof(src))
 		len = (mode & 2) ? 0x7fff0 : sizeof(src);
 	if (mode & 4)
 		len = 0xffffffff;	/* len8 overflow: rejected unread */
-	ret = lis_ring_write_inband(&f->wr, LIS_VMPKT_DATA_INBAND, mode, len,
-				    src, len, &sig);
+	if (mode & 8) {
+		ret = lis_ring_write_inband(&f->wr, LIS_VMPKT_DATA_INBAND,
+					    mode, len, src, len, &sig);
+	} else {
+		/* The same payload in three pieces, some maybe empty. */
+		cut1 = len && len <= sizeof(src) ? cut1 % (len + 1) : 0;
+		cut2 = cut1 + (len - cut1 && len <= sizeof(src) ?
+			       cut2 % (len - cut1 + 1) : 0);
+		pieces[0] = (struct lis_kvec){ src, cut1 };
+		pieces[1] = (struct lis_kvec){ src + cut1, cut2 - cut1 };
+		pieces[2] = (struct lis_kvec){ src + cut2, len - cut2 };
+		ret = lis_ring_write_inband_vec(&f->wr, pieces, 3,
+						LIS_VMPKT_DATA_INBAND, mode,
+						len, &out, &sig);
+		if (ret == 0 || ret == -EAGAIN)
+			CHECK(out.len8 == (16 + (u64)len + 7) / 8 &&
+			      out.offset8 == 2 && out.trans_id == len);
+	}
 	CHECK(ret == 0 || ret == -EAGAIN || ret == -EINVAL || ret == -EIO);
 	if (ret)
 		CHECK(!sig);
@@ -404,8 +383,8 @@ static void op_write_inband(struct fuzz *f, struct input *in)
 static void op_poke_header(struct fuzz *f, struct input *in)
 {
 	struct lis_ring_hdr *h = f->mem;
-	u8 which = get8(in);
-	u32 v = get32(in);
+	u8 which = take8(in);
+	u32 v = take32(in);
 
 	if (which & 0x80)
 		v = (v % f->wr.size) & ~7U;
@@ -433,11 +412,11 @@ static void op_poke_header(struct fuzz *f, struct input *in)
 
 static void op_poke_data(struct fuzz *f, struct input *in)
 {
-	u32 off = get16(in) % f->wr.size;
-	u8 len = get8(in), i;
+	u32 off = take16(in) % f->wr.size;
+	u8 len = take8(in), i;
 
 	for (i = 0; i < len; i++)
-		f->wr.data[(off + i) % f->wr.size] = get8(in);
+		f->wr.data[(off + i) % f->wr.size] = take8(in);
 	if (len)
 		f->clean = false;
 }
@@ -455,7 +434,7 @@ static void run_op(struct fuzz *f, struct input *in)
 	bool wb = f->wr.broken, rb = f->rd.broken;
 	u32 v;
 
-	switch (get8(in) % 14) {
+	switch (take8(in) % 14) {
 	case 0:
 		op_peek(f);
 		break;
@@ -497,7 +476,7 @@ static void run_op(struct fuzz *f, struct input *in)
 			CHECK(sh.head_read == sh.tail);
 		break;
 	case 10:
-		lis_ring_set_pending_send(&f->wr, get32(in) % (f->wr.size * 2));
+		lis_ring_set_pending_send(&f->wr, take32(in) % (f->wr.size * 2));
 		break;
 	case 11:
 		op_poke_header(f, in);
@@ -523,8 +502,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct input in = { data, size };
 	struct fuzz f = { 0 };
 	struct lis_ring_hdr *h;
-	u32 pages = 1 + get8(&in) % 4, i;
-	u8 flags = get8(&in);
+	u32 pages = 1 + take8(&in) % 4, i;
+	u8 flags = take8(&in);
 	u32 hv[5];
 
 	if (!src[1])
@@ -536,8 +515,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	CHECK(f.mem);
 	h = f.mem;
 	for (i = 0; i < 5; i++)
-		hv[i] = get32(&in);
-	memset(f.mem, get8(&in), f.bytes);
+		hv[i] = take32(&in);
+	memset(f.mem, take8(&in), f.bytes);
 	if (flags & 2) {
 		hv[0] = (hv[0] % (pages * LIS_HV_PAGE_SIZE)) & ~7U;
 		hv[1] = (hv[1] % (pages * LIS_HV_PAGE_SIZE)) & ~7U;
