@@ -250,10 +250,27 @@ static void user_pattern(u8 *b, u32 len)
 		b[i] = 0xa0 + i;
 }
 
+/*
+ * Host messages that are a type and then up to three u32 arguments from
+ * offset 8 (the step's a, b, c), indexed by H_* op.
+ */
+static const struct {
+	u8 type, nargs, len;
+} host_msgs[] = {
+	[H_ALL]		= { 4, 0, 8 },
+	[H_RESCIND]	= { 2, 1, 12 },
+	[H_OPENRES]	= { 6, 3, 20 },
+	[H_CREATED]	= { 10, 3, 20 },
+	[H_TORN]	= { 12, 1, 12 },
+	[H_UNLOADRESP]	= { 17, 0, 8 },
+	[H_MODRESP]	= { 24, 2, 16 },
+};
+
 /* Build the host message of step @s into @b; return its length. */
 static u32 build_host(const struct conn_step *s, u8 *b)
 {
-	u32 len;
+	const u32 args[] = { s->a, s->b, s->c };
+	u32 i, len;
 
 	msg_start(b, 0);
 	switch (s->op) {
@@ -267,47 +284,14 @@ static u32 build_host(const struct conn_step *s, u8 *b)
 	case H_OFFER:
 		len = build_offer(b, s->a);
 		break;
-	case H_ALL:
-		put32(b, 0, 4);
-		len = 8;
-		break;
-	case H_RESCIND:
-		put32(b, 0, 2);
-		put32(b, 8, s->a);
-		len = 12;
-		break;
-	case H_OPENRES:
-		put32(b, 0, 6);
-		put32(b, 8, s->a);
-		put32(b, 12, s->b);
-		put32(b, 16, s->c);
-		len = 20;
-		break;
-	case H_CREATED:
-		put32(b, 0, 10);
-		put32(b, 8, s->a);
-		put32(b, 12, s->b);
-		put32(b, 16, s->c);
-		len = 20;
-		break;
-	case H_TORN:
-		put32(b, 0, 12);
-		put32(b, 8, s->a);
-		len = 12;
-		break;
-	case H_UNLOADRESP:
-		put32(b, 0, 17);
-		len = 8;
-		break;
-	case H_MODRESP:
-		put32(b, 0, 24);
-		put32(b, 8, s->a);
-		put32(b, 12, s->b);
-		len = 16;
-		break;
-	default: /* H_RAW */
+	case H_RAW:
 		memcpy(b, s->raw, s->len);
 		return s->len;
+	default:
+		put32(b, 0, host_msgs[s->op].type);
+		for (i = 0; i < host_msgs[s->op].nargs; i++)
+			put32(b, 8 + 4 * i, args[i]);
+		len = host_msgs[s->op].len;
 	}
 	return s->len ? s->len : len;
 }
@@ -316,6 +300,18 @@ static u32 build_host(const struct conn_step *s, u8 *b)
 static u32 build_post(struct conn_engine *e, const struct conn_step *s,
 		      u8 *b)
 {
+	/* Posts that are a type and then the step's a, b as u32 from 8. */
+	static const struct {
+		u8 type, nargs, len;
+	} posts[] = {
+		[P_REQUEST]	= { 3, 0, 8 },
+		[P_CLOSE]	= { 7, 1, 12 },
+		[P_TEARDOWN]	= { 11, 2, 16 },
+		[P_RELEASED]	= { 13, 1, 12 },
+		[P_UNLOAD]	= { 16, 0, 8 },
+		[P_MODIFY]	= { 22, 2, 16 },
+	};
+
 	switch (s->op) {
 	case P_CONTACT:
 		msg_start(b, 14);
@@ -328,9 +324,6 @@ static u32 build_post(struct conn_engine *e, const struct conn_step *s,
 		put64(b, 24, T_MON1);
 		put64(b, 32, T_MON2);
 		return 40;
-	case P_REQUEST:
-		msg_start(b, 3);
-		return 8;
 	case P_OPEN:
 		msg_start(b, 5);
 		put32(b, 8, s->a);
@@ -340,27 +333,13 @@ static u32 build_post(struct conn_engine *e, const struct conn_step *s,
 		put32(b, 24, s->e);
 		user_pattern(b + 28, e->user_len);
 		return 148;
-	case P_CLOSE:
-		msg_start(b, 7);
-		put32(b, 8, s->a);
-		return 12;
-	case P_TEARDOWN:
-		msg_start(b, 11);
-		put32(b, 8, s->a);
-		put32(b, 12, s->b);
-		return 16;
-	case P_RELEASED:
-		msg_start(b, 13);
-		put32(b, 8, s->a);
-		return 12;
-	case P_MODIFY:
-		msg_start(b, 22);
-		put32(b, 8, s->a);
-		put32(b, 12, s->b);
-		return 16;
-	default: /* P_UNLOAD */
-		msg_start(b, 16);
-		return 8;
+	default:
+		msg_start(b, posts[s->op].type);
+		if (posts[s->op].nargs > 0)
+			put32(b, 8, s->a);
+		if (posts[s->op].nargs > 1)
+			put32(b, 12, s->b);
+		return posts[s->op].len;
 	}
 }
 
@@ -812,68 +791,62 @@ static void connect_exact_bytes_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->msg_conn_id, 0x800074);
 }
 
-static void happy_path_test(struct kunit *test)
-{
-	struct lis_conn *c = test->priv;
-
-	run_script(test, c, s_ready);
-	run_script(test, c, s_open1);
-	RUN_SCRIPT(c,
-		/* A second channel with user data, all 120 bytes. */
-		GPADL(2, 40, 2, 0),
-		GPSTATE(2, LIS_GPADL_CREATING),
-		H_CREATED(2, 2, 0, 0),
-		A_CREATED(2, 2, 0, 0),
-		GPSTATE(2, LIS_GPADL_CREATED),
-		OPEN(2, 2, 5, 20, 120, 0),
-		P_OPEN(T_CONNID, 2, 2, 2, 5, 20),
-		CHAN(2, LIS_CHAN_OPENING, 0),
-		H_OPENRES(2, 2, 0, 0),
-		A_OPENRES(2, 0, 0),
-		/* Close both and tear the GPADLs down. */
-		CLOSE(1, 0),
-		P_CLOSE(T_CONNID, 1),
-		CHAN(1, LIS_CHAN_OFFERED, 0),
-		TEARDOWN(1, 0),
-		P_TEARDOWN(T_CONNID, 1, 1),
-		GPSTATE(1, LIS_GPADL_TEARING),
-		H_TORN(1, 0),
-		A_TORN(1, 1),
-		NOGPADL(1),
-		CLOSE(2, 0),
-		P_CLOSE(T_CONNID, 2),
-		TEARDOWN(2, 0),
-		P_TEARDOWN(T_CONNID, 2, 2),
-		H_TORN(2, 0),
-		A_TORN(2, 2),
-		/* Reopen: a fresh open id. */
-		GPADL(1, 4, 3, 0),
-		H_CREATED(1, 3, 0, 0),
-		A_CREATED(1, 3, 0, 0),
-		OPEN(1, 3, 0, 2, 0, 0),
-		P_OPEN(T_CONNID, 1, 3, 3, 0, 2),
-		H_OPENRES(1, 3, 0, 0),
-		A_OPENRES(1, 0, 0),
-		MODIFY(1, 1, 0),
-		P_MODIFY(T_CONNID, 1, 1),
-		H_MODRESP(1, 0, 0),
-		A_MODIFIED(1, 0, 0),
-		MODIFY(1, 0, 0),
-		P_MODIFY(T_CONNID, 1, 0),
-		H_MODRESP(1, 0xc0000001, 0),		/* refused */
-		A_MODIFIED(1, -EIO, 0xc0000001),
-		MODIFY(2, 1, -EINVAL),			/* closed */
-		MODIFY(77, 1, -ENOENT),			/* not offered */
-		H_MODRESP(77, 0, 0),			/* crossed a rescind */
-		UNLOAD(0),
-		P_UNLOAD(T_CONNID),
-		STATE(LIS_CONN_UNLOADING),
-		H_UNLOADRESP(0),
-		A_UNLOADED(),
-		STATE(LIS_CONN_UNLOADED),
-		UNLOAD(-EALREADY),
-		END);
-}
+static const struct conn_step s_happy_path[] = {
+	/* A second channel with user data, all 120 bytes. */
+	GPADL(2, 40, 2, 0),
+	GPSTATE(2, LIS_GPADL_CREATING),
+	H_CREATED(2, 2, 0, 0),
+	A_CREATED(2, 2, 0, 0),
+	GPSTATE(2, LIS_GPADL_CREATED),
+	OPEN(2, 2, 5, 20, 120, 0),
+	P_OPEN(T_CONNID, 2, 2, 2, 5, 20),
+	CHAN(2, LIS_CHAN_OPENING, 0),
+	H_OPENRES(2, 2, 0, 0),
+	A_OPENRES(2, 0, 0),
+	/* Close both and tear the GPADLs down. */
+	CLOSE(1, 0),
+	P_CLOSE(T_CONNID, 1),
+	CHAN(1, LIS_CHAN_OFFERED, 0),
+	TEARDOWN(1, 0),
+	P_TEARDOWN(T_CONNID, 1, 1),
+	GPSTATE(1, LIS_GPADL_TEARING),
+	H_TORN(1, 0),
+	A_TORN(1, 1),
+	NOGPADL(1),
+	CLOSE(2, 0),
+	P_CLOSE(T_CONNID, 2),
+	TEARDOWN(2, 0),
+	P_TEARDOWN(T_CONNID, 2, 2),
+	H_TORN(2, 0),
+	A_TORN(2, 2),
+	/* Reopen: a fresh open id. */
+	GPADL(1, 4, 3, 0),
+	H_CREATED(1, 3, 0, 0),
+	A_CREATED(1, 3, 0, 0),
+	OPEN(1, 3, 0, 2, 0, 0),
+	P_OPEN(T_CONNID, 1, 3, 3, 0, 2),
+	H_OPENRES(1, 3, 0, 0),
+	A_OPENRES(1, 0, 0),
+	MODIFY(1, 1, 0),
+	P_MODIFY(T_CONNID, 1, 1),
+	H_MODRESP(1, 0, 0),
+	A_MODIFIED(1, 0, 0),
+	MODIFY(1, 0, 0),
+	P_MODIFY(T_CONNID, 1, 0),
+	H_MODRESP(1, 0xc0000001, 0),		/* refused */
+	A_MODIFIED(1, -EIO, 0xc0000001),
+	MODIFY(2, 1, -EINVAL),			/* closed */
+	MODIFY(77, 1, -ENOENT),			/* not offered */
+	H_MODRESP(77, 0, 0),			/* crossed a rescind */
+	UNLOAD(0),
+	P_UNLOAD(T_CONNID),
+	STATE(LIS_CONN_UNLOADING),
+	H_UNLOADRESP(0),
+	A_UNLOADED(),
+	STATE(LIS_CONN_UNLOADED),
+	UNLOAD(-EALREADY),
+	END
+};
 
 struct version_case {
 	unsigned int idx;
@@ -941,66 +914,60 @@ static void version_fallback_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->msg_conn_id, id);
 }
 
-static void no_common_version_test(struct kunit *test)
-{
-	RUN_SCRIPT(test->priv,
-		CONNECT(0),
-		P_CONTACT(V(6, 0), 2, 4), H_VERSION(0, 0, 0),
-		P_CONTACT(V(5, 3), 2, 4), H_VERSION(0, 0, 0),
-		P_CONTACT(V(5, 2), 2, 4), H_VERSION(0, 0, 0),
-		P_CONTACT(V(5, 1), 2, 4), H_VERSION(0, 0, 0),
-		P_CONTACT(V(5, 0), 2, 4), H_VERSION(0, 0, 0),
-		P_CONTACT(V(4, 1), 0, 1), H_VERSION(0, 0, 0),
-		P_CONTACT(V(4, 0), 0, 1), H_VERSION(0, 0, 0),
-		P_CONTACT(V(3, 0), 0, 1), H_VERSION(0, 0, 0),
-		P_CONTACT(V(2, 4), 0, 1), H_VERSION(0, 0, 0),
-		A_FAILED(-EPROTONOSUPPORT, 0),
-		STATE(LIS_CONN_FAILED),
-		/* A late answer changes nothing. */
-		H_VERSION(1, 5, -EPROTO),
-		A_ERR(15),
-		STATE(LIS_CONN_FAILED),
-		H_OFFER(1, -EPROTO),
-		A_ERR(1),
-		/* Nothing was accepted: unload says goodbye to no one. */
-		UNLOAD(0),
-		A_UNLOADED(),
-		END);
-}
+static const struct conn_step s_no_common_version[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4), H_VERSION(0, 0, 0),
+	P_CONTACT(V(5, 3), 2, 4), H_VERSION(0, 0, 0),
+	P_CONTACT(V(5, 2), 2, 4), H_VERSION(0, 0, 0),
+	P_CONTACT(V(5, 1), 2, 4), H_VERSION(0, 0, 0),
+	P_CONTACT(V(5, 0), 2, 4), H_VERSION(0, 0, 0),
+	P_CONTACT(V(4, 1), 0, 1), H_VERSION(0, 0, 0),
+	P_CONTACT(V(4, 0), 0, 1), H_VERSION(0, 0, 0),
+	P_CONTACT(V(3, 0), 0, 1), H_VERSION(0, 0, 0),
+	P_CONTACT(V(2, 4), 0, 1), H_VERSION(0, 0, 0),
+	A_FAILED(-EPROTONOSUPPORT, 0),
+	STATE(LIS_CONN_FAILED),
+	/* A late answer changes nothing. */
+	H_VERSION(1, 5, -EPROTO),
+	A_ERR(15),
+	STATE(LIS_CONN_FAILED),
+	H_OFFER(1, -EPROTO),
+	A_ERR(1),
+	/* Nothing was accepted: unload says goodbye to no one. */
+	UNLOAD(0),
+	A_UNLOADED(),
+	END
+};
 
-static void retry_after_failure_test(struct kunit *test)
-{
-	RUN_SCRIPT(test->priv,
-		CONNECT(0),
-		P_CONTACT(V(6, 0), 2, 4),
-		CONNECT(-EBUSY),
-		ABORT(-ETIMEDOUT),
-		A_FAILED(-ETIMEDOUT, 0),
-		STATE(LIS_CONN_FAILED),
-		ABORT(-ETIMEDOUT),			/* no-op now */
-		CONNECT(0),
-		P_CONTACT(V(6, 0), 2, 4),
-		H_VERSION(1, T_CONNID, 0),
-		A_CONNECTED(V(6, 0), T_CONNID),
-		P_REQUEST(T_CONNID),
-		ABORT(0),				/* not an errno */
-		A_FAILED(-ECONNABORTED, 0),
-		/* Aborted after the host accepted: UNLOAD is owed. */
-		UNLOAD(0),
-		P_UNLOAD(T_CONNID),
-		END);
-}
+static const struct conn_step s_retry_after_failure[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	CONNECT(-EBUSY),
+	ABORT(-ETIMEDOUT),
+	A_FAILED(-ETIMEDOUT, 0),
+	STATE(LIS_CONN_FAILED),
+	ABORT(-ETIMEDOUT),			/* no-op now */
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	H_VERSION(1, T_CONNID, 0),
+	A_CONNECTED(V(6, 0), T_CONNID),
+	P_REQUEST(T_CONNID),
+	ABORT(0),				/* not an errno */
+	A_FAILED(-ECONNABORTED, 0),
+	/* Aborted after the host accepted: UNLOAD is owed. */
+	UNLOAD(0),
+	P_UNLOAD(T_CONNID),
+	END
+};
 
-static void host_refuses_connection_test(struct kunit *test)
-{
-	RUN_SCRIPT(test->priv,
-		CONNECT(0),
-		P_CONTACT(V(6, 0), 2, 4),
-		H_VERSION_ST(1, T_CONNID, 1, 0),	/* low resources */
-		A_FAILED(-ECONNREFUSED, 1),
-		STATE(LIS_CONN_FAILED),
-		END);
-}
+static const struct conn_step s_host_refuses_connection[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	H_VERSION_ST(1, T_CONNID, 1, 0),	/* low resources */
+	A_FAILED(-ECONNREFUSED, 1),
+	STATE(LIS_CONN_FAILED),
+	END
+};
 
 static void max_version_test(struct kunit *test)
 {
@@ -1043,50 +1010,48 @@ static void max_version_test(struct kunit *test)
 
 /* ---- offers ---- */
 
-static void offers_test(struct kunit *test)
-{
-	RUN_SCRIPT(test->priv,
-		H_OFFER(1, -EPROTO),		/* before connecting */
-		A_ERR(1),
-		H_ALL(-EPROTO),
-		A_ERR(4),
-		CONNECT(0),
-		P_CONTACT(V(6, 0), 2, 4),
-		H_OFFER(1, -EPROTO),		/* before the version answer */
-		A_ERR(1),
-		NOCHAN(1),
-		H_VERSION(1, T_CONNID, 0),
-		A_CONNECTED(V(6, 0), T_CONNID),
-		P_REQUEST(T_CONNID),
-		H_OFFER(5, 0),
-		A_OFFER(5),
-		CHAN(5, LIS_CHAN_OFFERED, 0),
-		H_OFFER(5, -EPROTO),		/* duplicate */
-		A_ERR(1),
-		H_OFFER(0, -EPROTO),		/* relid 0 */
-		A_ERR(1),
-		H_OFFER(LIS_MAX_RELID + 1, -EPROTO),
-		A_ERR(1),
-		H_OFFER(0xffffffff, -EPROTO),
-		A_ERR(1),
-		NOCHAN(0xffffffff),
-		H_OFFER(LIS_MAX_RELID, 0),
-		A_OFFER(LIS_MAX_RELID),
-		STATE(LIS_CONN_REQUESTING),
-		H_ALL(0),
-		A_ALL(),
-		STATE(LIS_CONN_READY),
-		H_ALL(-EPROTO),			/* duplicate */
-		A_ERR(4),
-		H_OFFER(6, 0),			/* hot-added device */
-		A_OFFER(6),
-		H_OFFER(6, -EPROTO),
-		A_ERR(1),
-		H_VERSION(1, T_CONNID, -EPROTO),	/* duplicate */
-		A_ERR(15),
-		STATE(LIS_CONN_READY),
-		END);
-}
+static const struct conn_step s_offers[] = {
+	H_OFFER(1, -EPROTO),		/* before connecting */
+	A_ERR(1),
+	H_ALL(-EPROTO),
+	A_ERR(4),
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	H_OFFER(1, -EPROTO),		/* before the version answer */
+	A_ERR(1),
+	NOCHAN(1),
+	H_VERSION(1, T_CONNID, 0),
+	A_CONNECTED(V(6, 0), T_CONNID),
+	P_REQUEST(T_CONNID),
+	H_OFFER(5, 0),
+	A_OFFER(5),
+	CHAN(5, LIS_CHAN_OFFERED, 0),
+	H_OFFER(5, -EPROTO),		/* duplicate */
+	A_ERR(1),
+	H_OFFER(0, -EPROTO),		/* relid 0 */
+	A_ERR(1),
+	H_OFFER(LIS_MAX_RELID + 1, -EPROTO),
+	A_ERR(1),
+	H_OFFER(0xffffffff, -EPROTO),
+	A_ERR(1),
+	NOCHAN(0xffffffff),
+	H_OFFER(LIS_MAX_RELID, 0),
+	A_OFFER(LIS_MAX_RELID),
+	STATE(LIS_CONN_REQUESTING),
+	H_ALL(0),
+	A_ALL(),
+	STATE(LIS_CONN_READY),
+	H_ALL(-EPROTO),			/* duplicate */
+	A_ERR(4),
+	H_OFFER(6, 0),			/* hot-added device */
+	A_OFFER(6),
+	H_OFFER(6, -EPROTO),
+	A_ERR(1),
+	H_VERSION(1, T_CONNID, -EPROTO),	/* duplicate */
+	A_ERR(15),
+	STATE(LIS_CONN_READY),
+	END
+};
 
 static void offer_table_full_test(struct kunit *test)
 {
@@ -1118,144 +1083,123 @@ static void offer_table_full_test(struct kunit *test)
 
 /* ---- rescind ---- */
 
-static void rescind_before_open_test(struct kunit *test)
-{
-	struct lis_conn *c = test->priv;
+static const struct conn_step s_rescind_before_open[] = {
+	GPADL(1, 4, 1, 0),
+	H_CREATED(1, 1, 0, 0),
+	A_CREATED(1, 1, 0, 0),
+	H_RESCIND(1, 0),
+	A_RESCIND(1),
+	CHAN(1, LIS_CHAN_OFFERED, 1),
+	H_RESCIND(1, -EPROTO),		/* duplicate */
+	A_ERR(2),
+	H_RESCIND(77, -EPROTO),		/* unknown */
+	A_ERR(2),
+	OPEN(1, 1, 0, 2, 0, -ENODEV),
+	GPADL(1, 4, 0, -ENODEV),
+	CLOSE(1, -EINVAL),
+	/* The host dropped the GPADL: freed without a message. */
+	TEARDOWN(1, 0),
+	A_TORN(1, 1),
+	NOGPADL(1),
+	RELEASE(2, -EINVAL),		/* not rescinded */
+	RELEASE(1, 0),
+	P_RELEASED(T_CONNID, 1),
+	NOCHAN(1),
+	RELEASE(1, -ENOENT),
+	/* The host may offer the relid again. */
+	H_OFFER(1, 0),
+	A_OFFER(1),
+	CHAN(1, LIS_CHAN_OFFERED, 0),
+	END
+};
 
-	conn_ready(test);
-	RUN_SCRIPT(c,
-		GPADL(1, 4, 1, 0),
-		H_CREATED(1, 1, 0, 0),
-		A_CREATED(1, 1, 0, 0),
-		H_RESCIND(1, 0),
-		A_RESCIND(1),
-		CHAN(1, LIS_CHAN_OFFERED, 1),
-		H_RESCIND(1, -EPROTO),		/* duplicate */
-		A_ERR(2),
-		H_RESCIND(77, -EPROTO),		/* unknown */
-		A_ERR(2),
-		OPEN(1, 1, 0, 2, 0, -ENODEV),
-		GPADL(1, 4, 0, -ENODEV),
-		CLOSE(1, -EINVAL),
-		/* The host dropped the GPADL: freed without a message. */
-		TEARDOWN(1, 0),
-		A_TORN(1, 1),
-		NOGPADL(1),
-		RELEASE(2, -EINVAL),		/* not rescinded */
-		RELEASE(1, 0),
-		P_RELEASED(T_CONNID, 1),
-		NOCHAN(1),
-		RELEASE(1, -ENOENT),
-		/* The host may offer the relid again. */
-		H_OFFER(1, 0),
-		A_OFFER(1),
-		CHAN(1, LIS_CHAN_OFFERED, 0),
-		END);
-}
+static const struct conn_step s_rescind_during_open[] = {
+	GPADL(1, 4, 1, 0),
+	H_CREATED(1, 1, 0, 0),
+	A_CREATED(1, 1, 0, 0),
+	GPADL(1, 30, 2, 0),		/* still CREATING at rescind */
+	OPEN(1, 1, 0, 2, 0, 0),
+	P_OPEN(T_CONNID, 1, 1, 1, 0, 2),
+	H_RESCIND(1, 0),
+	A_OPENRES(1, -ENODEV, 0),	/* the open fails first */
+	A_RESCIND(1),
+	CHAN(1, LIS_CHAN_OFFERED, 1),
+	H_OPENRES(1, 1, 0, 0),		/* the host's late answer */
+	CHAN(1, LIS_CHAN_OFFERED, 1),
+	TEARDOWN(2, 0),
+	A_TORN(1, 2),
+	TEARDOWN(1, 0),
+	A_TORN(1, 1),
+	RELEASE(1, 0),
+	P_RELEASED(T_CONNID, 1),
+	END
+};
 
-static void rescind_during_open_test(struct kunit *test)
-{
-	struct lis_conn *c = test->priv;
-
-	conn_ready(test);
-	RUN_SCRIPT(c,
-		GPADL(1, 4, 1, 0),
-		H_CREATED(1, 1, 0, 0),
-		A_CREATED(1, 1, 0, 0),
-		GPADL(1, 30, 2, 0),		/* still CREATING at rescind */
-		OPEN(1, 1, 0, 2, 0, 0),
-		P_OPEN(T_CONNID, 1, 1, 1, 0, 2),
-		H_RESCIND(1, 0),
-		A_OPENRES(1, -ENODEV, 0),	/* the open fails first */
-		A_RESCIND(1),
-		CHAN(1, LIS_CHAN_OFFERED, 1),
-		H_OPENRES(1, 1, 0, 0),		/* the host's late answer */
-		CHAN(1, LIS_CHAN_OFFERED, 1),
-		TEARDOWN(2, 0),
-		A_TORN(1, 2),
-		TEARDOWN(1, 0),
-		A_TORN(1, 1),
-		RELEASE(1, 0),
-		P_RELEASED(T_CONNID, 1),
-		END);
-}
-
-static void rescind_after_open_test(struct kunit *test)
-{
-	struct lis_conn *c = test->priv;
-
-	conn_ready(test);
-	run_script(test, c, s_open1);
-	RUN_SCRIPT(c,
-		H_RESCIND(1, 0),
-		A_RESCIND(1),
-		CHAN(1, LIS_CHAN_OPEN, 1),
-		CLOSE(1, 0),			/* sends nothing */
-		CHAN(1, LIS_CHAN_OFFERED, 1),
-		RELEASE(1, 0),			/* GPADL 1 goes with it */
-		P_RELEASED(T_CONNID, 1),
-		NOGPADL(1),
-		NOCHAN(1),
-		H_TORN(1, -EPROTO),
-		A_ERR(12),
-		END);
-}
+static const struct conn_step s_rescind_after_open[] = {
+	H_RESCIND(1, 0),
+	A_RESCIND(1),
+	CHAN(1, LIS_CHAN_OPEN, 1),
+	CLOSE(1, 0),			/* sends nothing */
+	CHAN(1, LIS_CHAN_OFFERED, 1),
+	RELEASE(1, 0),			/* GPADL 1 goes with it */
+	P_RELEASED(T_CONNID, 1),
+	NOGPADL(1),
+	NOCHAN(1),
+	H_TORN(1, -EPROTO),
+	A_ERR(12),
+	END
+};
 
 /* ---- answers nobody asked for ---- */
 
-static void late_and_duplicate_test(struct kunit *test)
-{
-	struct lis_conn *c = test->priv;
-
-	conn_ready(test);
-	RUN_SCRIPT(c,
-		H_OPENRES(1, 1, 0, -EPROTO),		/* nothing opening */
-		A_ERR(6),
-		H_OPENRES(99, 1, 0, -EPROTO),		/* unknown relid */
-		A_ERR(6),
-		H_CREATED(1, 1, 0, -EPROTO),		/* unknown handle */
-		A_ERR(10),
-		GPADL(1, 4, 1, 0),
-		H_CREATED(2, 1, 0, -EPROTO),		/* wrong relid */
-		A_ERR(10),
-		GPSTATE(1, LIS_GPADL_CREATING),
-		TEARDOWN(1, -EBUSY),			/* host owes an answer */
-		H_CREATED(1, 1, 0, 0),
-		A_CREATED(1, 1, 0, 0),
-		H_CREATED(1, 1, 0, -EPROTO),		/* duplicate */
-		A_ERR(10),
-		H_TORN(1, -EPROTO),			/* not tearing down */
-		A_ERR(12),
-		OPEN(1, 1, 0, 2, 0, 0),
-		P_OPEN(T_CONNID, 1, 1, 1, 0, 2),
-		OPEN(1, 1, 0, 2, 0, -EBUSY),
-		H_OPENRES(1, 2, 0, -EPROTO),		/* wrong open id */
-		A_ERR(6),
-		CHAN(1, LIS_CHAN_OPENING, 0),
-		H_OPENRES(1, 1, 0xc0000001, 0),		/* refused */
-		A_OPENRES(1, -EIO, 0xc0000001),
-		CHAN(1, LIS_CHAN_OFFERED, 0),
-		H_OPENRES(1, 1, 0, -EPROTO),		/* late */
-		A_ERR(6),
-		OPEN(1, 1, 0, 2, 0, 0),
-		P_OPEN(T_CONNID, 1, 2, 1, 0, 2),
-		H_OPENRES(1, 2, 0, 0),
-		A_OPENRES(1, 0, 0),
-		H_OPENRES(1, 2, 0, -EPROTO),		/* duplicate */
-		A_ERR(6),
-		CHAN(1, LIS_CHAN_OPEN, 0),
-		TEARDOWN(1, 0),
-		P_TEARDOWN(T_CONNID, 1, 1),
-		TEARDOWN(1, -EBUSY),
-		H_TORN(1, 0),
-		A_TORN(1, 1),
-		H_TORN(1, -EPROTO),			/* duplicate */
-		A_ERR(12),
-		H_UNLOADRESP(-EPROTO),			/* never asked */
-		A_ERR(17),
-		STATE(LIS_CONN_READY),
-		END);
-}
+static const struct conn_step s_late_and_duplicate[] = {
+	H_OPENRES(1, 1, 0, -EPROTO),		/* nothing opening */
+	A_ERR(6),
+	H_OPENRES(99, 1, 0, -EPROTO),		/* unknown relid */
+	A_ERR(6),
+	H_CREATED(1, 1, 0, -EPROTO),		/* unknown handle */
+	A_ERR(10),
+	GPADL(1, 4, 1, 0),
+	H_CREATED(2, 1, 0, -EPROTO),		/* wrong relid */
+	A_ERR(10),
+	GPSTATE(1, LIS_GPADL_CREATING),
+	TEARDOWN(1, -EBUSY),			/* host owes an answer */
+	H_CREATED(1, 1, 0, 0),
+	A_CREATED(1, 1, 0, 0),
+	H_CREATED(1, 1, 0, -EPROTO),		/* duplicate */
+	A_ERR(10),
+	H_TORN(1, -EPROTO),			/* not tearing down */
+	A_ERR(12),
+	OPEN(1, 1, 0, 2, 0, 0),
+	P_OPEN(T_CONNID, 1, 1, 1, 0, 2),
+	OPEN(1, 1, 0, 2, 0, -EBUSY),
+	H_OPENRES(1, 2, 0, -EPROTO),		/* wrong open id */
+	A_ERR(6),
+	CHAN(1, LIS_CHAN_OPENING, 0),
+	H_OPENRES(1, 1, 0xc0000001, 0),		/* refused */
+	A_OPENRES(1, -EIO, 0xc0000001),
+	CHAN(1, LIS_CHAN_OFFERED, 0),
+	H_OPENRES(1, 1, 0, -EPROTO),		/* late */
+	A_ERR(6),
+	OPEN(1, 1, 0, 2, 0, 0),
+	P_OPEN(T_CONNID, 1, 2, 1, 0, 2),
+	H_OPENRES(1, 2, 0, 0),
+	A_OPENRES(1, 0, 0),
+	H_OPENRES(1, 2, 0, -EPROTO),		/* duplicate */
+	A_ERR(6),
+	CHAN(1, LIS_CHAN_OPEN, 0),
+	TEARDOWN(1, 0),
+	P_TEARDOWN(T_CONNID, 1, 1),
+	TEARDOWN(1, -EBUSY),
+	H_TORN(1, 0),
+	A_TORN(1, 1),
+	H_TORN(1, -EPROTO),			/* duplicate */
+	A_ERR(12),
+	H_UNLOADRESP(-EPROTO),			/* never asked */
+	A_ERR(17),
+	STATE(LIS_CONN_READY),
+	END
+};
 
 static void guest_errors_test(struct kunit *test)
 {
@@ -1380,64 +1324,54 @@ static void malformed_test(struct kunit *test)
 
 /* ---- unload ---- */
 
-static void unload_before_connect_test(struct kunit *test)
-{
-	RUN_SCRIPT(test->priv,
-		UNLOAD(0),
-		A_UNLOADED(),
-		STATE(LIS_CONN_UNLOADED),
-		UNLOAD(-EALREADY),
-		CONNECT(-EBUSY),
-		END);
-}
+static const struct conn_step s_unload_before_connect[] = {
+	UNLOAD(0),
+	A_UNLOADED(),
+	STATE(LIS_CONN_UNLOADED),
+	UNLOAD(-EALREADY),
+	CONNECT(-EBUSY),
+	END
+};
 
-static void unload_while_contacting_test(struct kunit *test)
-{
-	RUN_SCRIPT(test->priv,
-		CONNECT(0),
-		P_CONTACT(V(6, 0), 2, 4),
-		UNLOAD(0),
-		A_UNLOADED(),
-		H_VERSION(1, T_CONNID, -EPROTO),
-		A_ERR(15),
-		STATE(LIS_CONN_UNLOADED),
-		END);
-}
+static const struct conn_step s_unload_while_contacting[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	UNLOAD(0),
+	A_UNLOADED(),
+	H_VERSION(1, T_CONNID, -EPROTO),
+	A_ERR(15),
+	STATE(LIS_CONN_UNLOADED),
+	END
+};
 
-static void unload_after_connect_test(struct kunit *test)
-{
-	struct lis_conn *c = test->priv;
-
-	conn_ready(test);
-	run_script(test, c, s_open1);
-	RUN_SCRIPT(c,
-		GPADL(2, 1, 2, 0),
-		UNLOAD(0),
-		P_UNLOAD(T_CONNID),
-		STATE(LIS_CONN_UNLOADING),
-		UNLOAD(-EALREADY),
-		/* Crossing messages: offers dropped, answers still taken. */
-		H_OFFER(8, 0),
-		NOCHAN(8),
-		H_ALL(0),
-		H_CREATED(2, 2, 0, 0),
-		A_CREATED(2, 2, 0, 0),
-		OPEN(2, 2, 0, 1, 0, -ENOTCONN),
-		GPADL(2, 1, 0, -ENOTCONN),
-		TEARDOWN(1, -EBUSY),		/* wait for the response */
-		CLOSE(1, 0),			/* nothing sent after UNLOAD */
-		H_UNLOADRESP(0),
-		A_UNLOADED(),
-		STATE(LIS_CONN_UNLOADED),
-		H_UNLOADRESP(-EPROTO),
-		A_ERR(17),
-		/* The host forgot every GPADL: freed without a message. */
-		TEARDOWN(1, 0),
-		A_TORN(1, 1),
-		TEARDOWN(2, 0),
-		A_TORN(2, 2),
-		END);
-}
+static const struct conn_step s_unload_after_connect[] = {
+	GPADL(2, 1, 2, 0),
+	UNLOAD(0),
+	P_UNLOAD(T_CONNID),
+	STATE(LIS_CONN_UNLOADING),
+	UNLOAD(-EALREADY),
+	/* Crossing messages: offers dropped, answers still taken. */
+	H_OFFER(8, 0),
+	NOCHAN(8),
+	H_ALL(0),
+	H_CREATED(2, 2, 0, 0),
+	A_CREATED(2, 2, 0, 0),
+	OPEN(2, 2, 0, 1, 0, -ENOTCONN),
+	GPADL(2, 1, 0, -ENOTCONN),
+	TEARDOWN(1, -EBUSY),		/* wait for the response */
+	CLOSE(1, 0),			/* nothing sent after UNLOAD */
+	H_UNLOADRESP(0),
+	A_UNLOADED(),
+	STATE(LIS_CONN_UNLOADED),
+	H_UNLOADRESP(-EPROTO),
+	A_ERR(17),
+	/* The host forgot every GPADL: freed without a message. */
+	TEARDOWN(1, 0),
+	A_TORN(1, 1),
+	TEARDOWN(2, 0),
+	A_TORN(2, 2),
+	END
+};
 
 static void names_test(struct kunit *test)
 {
@@ -1450,6 +1384,55 @@ static void names_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lis_conn_state_name(0xffffffff), "unknown");
 }
 
+/* ---- the scripted-host cases ---- */
+
+/*
+ * Each starts from a fresh connection, runs its prelude and then its
+ * script: PRE_READY is s_ready, PRE_OPEN1 is s_ready then s_open1.
+ */
+enum { PRE_NONE, PRE_READY, PRE_OPEN1 };
+
+struct script_case {
+	const char *name;
+	int pre;
+	const struct conn_step *steps;
+};
+
+#define SCRIPT(name, pre)	{ #name, pre, s_##name }
+
+static const struct script_case script_cases[] = {
+	SCRIPT(happy_path, PRE_OPEN1),
+	SCRIPT(no_common_version, PRE_NONE),
+	SCRIPT(retry_after_failure, PRE_NONE),
+	SCRIPT(host_refuses_connection, PRE_NONE),
+	SCRIPT(offers, PRE_NONE),
+	SCRIPT(rescind_before_open, PRE_READY),
+	SCRIPT(rescind_during_open, PRE_READY),
+	SCRIPT(rescind_after_open, PRE_OPEN1),
+	SCRIPT(late_and_duplicate, PRE_READY),
+	SCRIPT(unload_before_connect, PRE_NONE),
+	SCRIPT(unload_while_contacting, PRE_NONE),
+	SCRIPT(unload_after_connect, PRE_OPEN1),
+};
+
+static void script_case_desc(const struct script_case *p, char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(script, script_cases, script_case_desc);
+
+static void script_test(struct kunit *test)
+{
+	const struct script_case *p = test->param_value;
+
+	if (p->pre >= PRE_READY)
+		run_script(test, test->priv, s_ready);
+	if (p->pre >= PRE_OPEN1)
+		run_script(test, test->priv, s_open1);
+	run_script(test, test->priv, p->steps);
+}
+
 static struct kunit_case lis_conn_cases[] = {
 	KUNIT_CASE(chmsg_versions_test),
 	KUNIT_CASE(chmsg_sizes_test),
@@ -1458,24 +1441,13 @@ static struct kunit_case lis_conn_cases[] = {
 	KUNIT_CASE(gpadl_limits_test),
 	KUNIT_CASE(gpadl_handles_test),
 	KUNIT_CASE(connect_exact_bytes_test),
-	KUNIT_CASE(happy_path_test),
 	KUNIT_CASE_PARAM(version_fallback_test, version_gen_params),
-	KUNIT_CASE(no_common_version_test),
-	KUNIT_CASE(retry_after_failure_test),
-	KUNIT_CASE(host_refuses_connection_test),
 	KUNIT_CASE(max_version_test),
-	KUNIT_CASE(offers_test),
 	KUNIT_CASE(offer_table_full_test),
-	KUNIT_CASE(rescind_before_open_test),
-	KUNIT_CASE(rescind_during_open_test),
-	KUNIT_CASE(rescind_after_open_test),
-	KUNIT_CASE(late_and_duplicate_test),
 	KUNIT_CASE(guest_errors_test),
 	KUNIT_CASE(malformed_test),
-	KUNIT_CASE(unload_before_connect_test),
-	KUNIT_CASE(unload_while_contacting_test),
-	KUNIT_CASE(unload_after_connect_test),
 	KUNIT_CASE(names_test),
+	KUNIT_CASE_PARAM(script_test, script_gen_params),
 	{}
 };
 
