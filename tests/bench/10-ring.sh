@@ -29,15 +29,32 @@ if ! wait_for 20 find_echo; then
 	not_ok echo-device "no open echo device" "$(dmesg | tail -n 20)"
 	exit 0
 fi
-run=/sys/kernel/debug/lis_echo/$(basename "$(find_echo)")/run
+dev=$(find_echo)
+run=/sys/kernel/debug/lis_echo/$(basename "$dev")/run
+
+# counters: the channel's signal and interrupt counters, "signals interrupts"
+counters()
+{
+	echo "$(cat "$dev/channel/signals") $(cat "$dev/channel/interrupts")"
+}
+
+# per_pkt <before> <after> <packets>: signals to the host and callbacks
+# (interrupts) per packet during the run, in thousandths.
+per_pkt()
+{
+	# shellcheck disable=SC2086 # split "signals interrupts" in two
+	set -- $1 $2 $3
+	echo "signals_per_kpkt=$((($3 - $1) * 1000 / $5)) irqs_per_kpkt=$((($4 - $2) * 1000 / $5))"
+}
 
 # bench <name> <packets> <bytes>
 bench()
 {
 	echo "$(($2 / 10 + 1)) $3" >"$run"	# warm-up
+	c0=$(counters)
 	if echo "$2 $3" >"$run"; then
 		res=$(cat "$run")
-		echo "lis-bench $1 $res"
+		echo "lis-bench $1 $res $(per_pkt "$c0" "$(counters)" "$2")"
 		case "$res" in
 		"status=0 "*"errors=0 "*) ok "$1" ;;
 		*) not_ok "$1" "$res" ;;
