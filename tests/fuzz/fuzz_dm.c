@@ -20,31 +20,11 @@
  * span set fed the message's ranges agrees with a page-by-page reference;
  * the report never underflows.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "../../drivers/balloon/dm_msg.c"
 #include "../../drivers/balloon/dm_span.c"
 #include "../../drivers/balloon/dm_policy.c"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
-
-static u16 get16(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8;
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return get16(b, off) | (u32)get16(b, off + 2) << 16;
-}
+#include "fuzz_input.h"
 
 static void check_parsed(const u8 *b, u32 len, const struct lis_dm_msg *m)
 {
@@ -182,20 +162,21 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
+	struct input in = { data, size };
 	struct lis_dm_msg m;
 	u8 *b, *snap;
+	size_t rest;
 	u8 ctl;
 	u32 len;
 	int ret;
 
 	if (!size || size > 0x10000)
 		return 0;
-	ctl = *data++;
-	len = size - 1;
-	b = malloc(len ? len : 1);
+	ctl = take8(&in);
+	b = take_rest(&in, &rest);
+	len = rest;
 	snap = malloc(len ? len : 1);
-	CHECK(b && snap);
-	memcpy(b, data, len);
+	CHECK(snap);
 	if ((ctl & 1) && len >= 8) {
 		u32 sz = len > 4096 ? 4096 : len;
 

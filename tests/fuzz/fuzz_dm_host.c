@@ -17,53 +17,33 @@
  * guest outside [minimum, maximum], never balloons more than it has above
  * minimum, and never hot-adds while pages are ballooned.
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "../../drivers/sim/dm_msg.c"
 #include "../../drivers/sim/dm_policy.c"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_input.h"
 
-static u64 take(const uint8_t **p, size_t *n)
-{
-	u64 v = 0;
-	size_t i;
-
-	for (i = 0; i < 8 && *n; i++, (*p)++, (*n)--)
-		v |= (u64)**p << (8 * i);
-	return v;
-}
-
-static void fuzz_policy(const uint8_t *data, size_t size)
+static void fuzz_policy(struct input *in)
 {
 	struct lis_dm_policy p = { 0 };
 	struct lis_dm_view v = { 0 };
 	struct lis_dm_decision d;
 	u64 lim = 1ULL << 36;
 
-	p.minimum = take(&data, &size) % lim;
-	p.maximum = p.minimum + take(&data, &size) % lim;
-	p.buffer_pct = take(&data, &size) % 2001;
-	p.manual = take(&data, &size) & 1;
-	p.manual_target = take(&data, &size) % lim;
-	p.block = 1 + take(&data, &size) % 65536;
-	p.step = take(&data, &size) % lim;
-	p.hysteresis_pct = take(&data, &size) % 101;
-	p.shrink_reports = take(&data, &size) % 8;
-	v.assigned = p.minimum + take(&data, &size) % (p.maximum - p.minimum + 1);
-	v.ballooned = take(&data, &size) % lim;
-	v.hot_add_room = take(&data, &size) % lim;
-	v.demand = take(&data, &size) % (1ULL << 40);
-	v.can_balloon = take(&data, &size) & 1;
-	v.can_hot_add = take(&data, &size) & 1;
+	p.minimum = take64(in) % lim;
+	p.maximum = p.minimum + take64(in) % lim;
+	p.buffer_pct = take64(in) % 2001;
+	p.manual = take64(in) & 1;
+	p.manual_target = take64(in) % lim;
+	p.block = 1 + take64(in) % 65536;
+	p.step = take64(in) % lim;
+	p.hysteresis_pct = take64(in) % 101;
+	p.shrink_reports = take64(in) % 8;
+	v.assigned = p.minimum + take64(in) % (p.maximum - p.minimum + 1);
+	v.ballooned = take64(in) % lim;
+	v.hot_add_room = take64(in) % lim;
+	v.demand = take64(in) % (1ULL << 40);
+	v.can_balloon = take64(in) & 1;
+	v.can_hot_add = take64(in) & 1;
 	lis_dm_policy_report(&p, &v);
 	lis_dm_policy_decide(&p, &v, &d);
 	CHECK(d.target >= p.minimum && d.target <= p.maximum);
@@ -91,14 +71,15 @@ static void fuzz_policy(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct input in = { data, size }, whole = in;
 	struct lis_dm_guest_msg m;
 	const char *why = NULL;
-	u8 *b = malloc(size ? size : 1);
+	size_t len;
+	u8 *b = take_rest(&whole, &len);
 	u16 hsize;
 	u32 i;
 	int ret;
 
-	memcpy(b, data, size);
 	ret = lis_dm_parse_guest(b, size, &m, &why);
 	CHECK(why);
 	CHECK(ret == 0 || ret == -EINVAL || ret == -EOPNOTSUPP);
@@ -124,6 +105,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(m.u.hot_add.result <= 1);
 	}
 	free(b);
-	fuzz_policy(data, size);
+	fuzz_policy(&in);
 	return 0;
 }

@@ -25,16 +25,6 @@
 
 #include "fuzz_input.h"
 
-static u16 get16(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8;
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return get16(b, off) | (u32)get16(b, off + 2) << 16;
-}
-
 static bool same_range(const u8 *a, const u8 *b, u32 from, u32 to)
 {
 	return to <= from || memcmp(a + from, b + from, to - from) == 0;

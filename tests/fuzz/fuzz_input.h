@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What every libFuzzer target in tests/fuzz/ shares: CHECK() for the
- * invariants, and a reader that consumes the fuzzer's input front to back.
+ * invariants, and a reader that consumes the fuzzer's input front to back,
+ * and readers of little-endian fields in a buffer.
  *
  * The reader never fails: past the end of the input every number reads as
  * 0 and the rest is empty, so a short input is just a short program.
@@ -58,6 +59,17 @@ static inline uint64_t take64(struct input *in)
 	uint64_t lo = take32(in);
 
 	return lo | (uint64_t)take32(in) << 32;
+}
+
+/* Little-endian fields at byte offset @off of a buffer. */
+static inline uint16_t get16(const uint8_t *b, uint32_t off)
+{
+	return b[off] | b[off + 1] << 8;
+}
+
+static inline uint32_t get32(const uint8_t *b, uint32_t off)
+{
+	return get16(b, off) | (uint32_t)get16(b, off + 2) << 16;
 }
 
 /*
