@@ -17,10 +17,11 @@ set -u
 
 WORK=$LIS_ROOT/build/userspace
 
-# unit_tests <tool> <log>: one result per TAP line of the tool's test.
+# unit_tests <tool> <log> <status>: one result per TAP line of the
+# tool's tests; <status> is make check's.
 unit_tests()
 {
-	local tool=$1 log=$2 line name n=0
+	local tool=$1 log=$2 status=$3 line name n=0
 
 	while IFS= read -r line; do
 		case $line in
@@ -36,7 +37,8 @@ unit_tests()
 			;;
 		esac
 	done <"$log"
-	if [ "$n" -eq 0 ] || ! grep -qE '^[0-9]+ passed, 0 failed$' "$log"; then
+	if [ "$n" -eq 0 ] || [ "$status" -ne 0 ] ||
+		grep -qE '^[0-9]+ passed, [1-9][0-9]* failed$' "$log"; then
 		tap_fail_log "$tool/unit-test" "the unit test failed or reported nothing" "$log"
 	fi
 }
@@ -58,7 +60,7 @@ main()
 		tap_fail_log tools-build "make -C tools failed" "$log-build.log"
 	fi
 	make -C "$WORK/tools/lis-vssd" check >"$log-lis-vssd.log" 2>&1
-	unit_tests lis-vssd "$log-lis-vssd.log"
+	unit_tests lis-vssd "$log-lis-vssd.log" $?
 	if "$WORK/tools/bin/lis-vssd" --help 2>&1 | grep -q -- --plan; then
 		tap_ok lis-vssd/help
 	else
