@@ -10,6 +10,7 @@
 
 #include <linux/version.h>
 #include <linux/device.h>
+#include <linux/fs.h>
 
 /* 6.3 made bus_type.uevent take a const struct device. */
 #if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
@@ -96,5 +97,41 @@ static inline int lis_remove_memory(u64 start, u64 size)
 	return -EOPNOTSUPP;
 #endif
 }
+
+/*
+ * 6.6 gave freeze_super() and thaw_super() (and the super_operations of
+ * those names) a holder: a kernel freeze (FREEZE_HOLDER_KERNEL) can only
+ * be undone by a kernel thaw, so `fsfreeze -u` cannot thaw it.  Before
+ * 6.6 there is one freeze per superblock, whoever holds it.
+ */
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+static inline int lis_freeze_super(struct super_block *sb)
+{
+	if (sb->s_op->freeze_super)
+		return sb->s_op->freeze_super(sb, FREEZE_HOLDER_KERNEL);
+	return freeze_super(sb, FREEZE_HOLDER_KERNEL);
+}
+
+static inline int lis_thaw_super(struct super_block *sb)
+{
+	if (sb->s_op->thaw_super)
+		return sb->s_op->thaw_super(sb, FREEZE_HOLDER_KERNEL);
+	return thaw_super(sb, FREEZE_HOLDER_KERNEL);
+}
+#else
+static inline int lis_freeze_super(struct super_block *sb)
+{
+	if (sb->s_op->freeze_super)
+		return sb->s_op->freeze_super(sb);
+	return freeze_super(sb);
+}
+
+static inline int lis_thaw_super(struct super_block *sb)
+{
+	if (sb->s_op->thaw_super)
+		return sb->s_op->thaw_super(sb);
+	return thaw_super(sb);
+}
+#endif
 
 #endif /* _LIS_COMPAT_H */
