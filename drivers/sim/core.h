@@ -61,6 +61,7 @@
 #define LIS_SIM_MAX_CHAN_FAULTS	16
 
 struct lis_sim;
+struct lis_vss_host;
 
 /**
  * struct lis_sim_msg - one hypervisor message, queued in either direction
@@ -300,6 +301,7 @@ struct lis_sim_trace {
  * @debugfs: the debugfs directory
  * @dm: the Dynamic Memory host (dm_host.h); set at init, its state is
  *	protected by @lock
+ * @vss: the VSS backup requester (vss_host.c), protected by @lock
  */
 struct lis_sim {
 	struct lis_hv_provider prov;
@@ -336,6 +338,7 @@ struct lis_sim {
 	struct lis_sim_trace trace;
 	struct dentry *debugfs;
 	struct lis_sim_dm *dm;
+	struct lis_vss_host *vss;
 };
 
 /* hyp.c: the simulated hypervisor */
@@ -389,6 +392,10 @@ struct lis_sim_dm;
 int lis_dm_register(struct lis_sim *sim);
 void lis_dm_unregister(struct lis_sim *sim);
 void lis_dm_debugfs_init(struct lis_sim *sim);
+/* vss_host.c: the VSS backup requester */
+int lis_vss_host_register(struct lis_sim *sim, unsigned int nr_boot);
+void lis_vss_host_exit(struct lis_sim *sim);
+extern const struct file_operations lis_vss_host_fops;
 
 /* fault.c: fault injection */
 bool lis_sim_fault_take_drop(struct lis_sim *sim, u32 type);

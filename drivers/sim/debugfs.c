@@ -11,6 +11,7 @@
  *   faults   (rw) fault commands (fault.c); read: what is armed
  *   trace    (rw) the event trace (trace.c); write "clear" to empty it
  *   dm       (rw) the Dynamic Memory host (dm_ctl.c)
+ *   vss      (rw) the VSS backup requester (vss_host.c)
  *
  * Every write is validated: nonsense gets -EINVAL and a pr_warn saying
  * why.  Commands that change the host's channels run as host work
@@ -238,6 +239,7 @@ void lis_sim_debugfs_init(struct lis_sim *sim)
 	debugfs_create_file("faults", 0644, dir, sim, &lis_sim_faults_fops);
 	debugfs_create_file("trace", 0644, dir, sim, &lis_sim_trace_fops);
 	lis_dm_debugfs_init(sim);
+	debugfs_create_file("vss", 0644, dir, sim, &lis_vss_host_fops);
 }
 
 /**

@@ -27,6 +27,11 @@ module_param(echo_devices, uint, 0444);
 MODULE_PARM_DESC(echo_devices,
 		 "Loopback echo devices offered at every connection, 0 to 8 (default 1)");
 
+static unsigned int vss_devices;
+module_param(vss_devices, uint, 0444);
+MODULE_PARM_DESC(vss_devices,
+		 "VSS (live backup) devices offered at every connection, 0 or 1 (default 0; debugfs 'offer vss' adds one later)");
+
 /* The simulator this module runs; module_exit needs it. */
 static struct lis_sim *lis_sim_instance;
 
@@ -44,6 +49,11 @@ static int __init lis_sim_init(void)
 	if (echo_devices > LIS_SIM_MAX_ECHO) {
 		pr_err("echo_devices=%u: at most %u\n", echo_devices,
 		       LIS_SIM_MAX_ECHO);
+		return -EINVAL;
+	}
+
+	if (vss_devices > 1) {
+		pr_err("vss_devices=%u: at most 1\n", vss_devices);
 		return -EINVAL;
 	}
 
@@ -65,10 +75,13 @@ static int __init lis_sim_init(void)
 	ret = lis_dm_register(sim);
 	if (ret)
 		goto free_classes;
+	ret = lis_vss_host_register(sim, vss_devices);
+	if (ret)
+		goto unregister_dm;
 	ret = -ENOMEM;
 	sim->wq = alloc_ordered_workqueue("lis_sim", 0);
 	if (!sim->wq)
-		goto unregister_dm;
+		goto exit_vss;
 	lis_sim_debugfs_init(sim);
 
 	ret = lis_hv_provider_register(&sim->prov);
@@ -82,6 +95,8 @@ static int __init lis_sim_init(void)
 remove_debugfs:
 	lis_sim_debugfs_exit(sim);
 	destroy_workqueue(sim->wq);
+exit_vss:
+	lis_vss_host_exit(sim);
 unregister_dm:
 	lis_dm_unregister(sim);
 free_classes:
@@ -104,6 +119,7 @@ static void __exit lis_sim_exit(void)
 	/* Removes the guest's devices, UNLOADs, then calls our ->stop(). */
 	lis_hv_provider_unregister(&sim->prov);
 	lis_sim_debugfs_exit(sim);
+	lis_vss_host_exit(sim);
 	destroy_workqueue(sim->wq);
 	lis_sim_classes_free(sim);
 	lis_dm_unregister(sim);
