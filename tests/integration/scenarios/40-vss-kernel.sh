@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lis_vss, kernel side, against lis_sim's backup requester and the
+# scriptable client tools/lis-vss-test: negotiation, HOT_BACKUP with and
+# without a daemon, a full backup with the FIFREEZE-like checks (EALREADY
+# for a bind mount, EOPNOTSUPP for tmpfs, EBUSY for a file system someone
+# else froze, EROFS), and every way the kernel has to thaw on its own:
+# the host never sends THAW, the daemon dies while frozen, the daemon
+# answers too late.  Nothing may stay frozen.
+#
+# lis-memory: 1G
+# lis-timeout: 600
+# lis-kmods: virtio_pci virtio_blk ext4
+# lis-disk: ext4 16M
+# lis-disk: ext4 16M
+# lis-disk: ext4 16M
+# lis-disk: ext4 16M
+
+SIMCTL=lis-simctl
+PARAMS=/sys/module/lis_vss/parameters
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+
+vstat()
+{
+	sed -n "s/^$1=//p" /sys/kernel/debug/lis_vss/*/stats 2>/dev/null
+}
+
+hstat()
+{
+	sed -n "s/^$1=//p" /sys/kernel/debug/lis_sim/vss
+}
+
+# try_write <dir>: create a file there in the background; a write to a
+# frozen file system blocks (uninterruptibly) until it is thawed.
+try_write()
+{
+	# Not attached to our output: check's $(...) would wait for it.
+	sh -c "echo x >$1/probe.\$\$" >/dev/null 2>&1 </dev/null &
+	WRITER=$!
+}
+
+writer_done()
+{
+	! kill -0 "$WRITER" 2>/dev/null
+}
+
+# writable <dir>: a write there completes within 2 s.
+writable()
+{
+	try_write "$1"
+	wait_for 2 writer_done
+}
+
+# frozen <dir>: a write there is still blocked after 1 s.
+frozen()
+{
+	try_write "$1"
+	sleep 1
+	! writer_done
+}
+
+# client <log> <args...>: start lis-vss-test in the background.
+client()
+{
+	local log=$1
+
+	shift
+	lis-vss-test "$@" >"$log" 2>&1 &
+	CLIENT=$!
+	wait_for 10 grep -q '^hello 0' "$log"
+}
+
+stop_client()
+{
+	kill "$CLIENT" 2>/dev/null
+	wait "$CLIENT" 2>/dev/null
+}
+
+mkdir -p /mnt/a /mnt/b /mnt/c /mnt/ro /mnt/a-bind
+mount -t ext4 /dev/vda /mnt/a && mount -t ext4 /dev/vdb /mnt/b &&
+	mount -t ext4 /dev/vdc /mnt/c && mount -t ext4 -o ro /dev/vdd /mnt/ro &&
+	mount --bind /mnt/a /mnt/a-bind
+check disks-mounted writable /mnt/a
+
+lis_load lis_vmbus || exit 0
+check load-sim-vss insmod "$LIS_MODULES/lis_sim.ko" vss_devices=1 || exit 0
+lis_load lis_vss || exit 0
+wait_for 20 [ -c /dev/lis_vss ]
+check dev-node [ -c /dev/lis_vss ]
+wait_for 10 [ "$(hstat state)" = ready ]
+check host-ready [ "$(hstat state)" = ready ]
+check negotiated-fw [ "$(hstat fw_version)" = 3.0 ]
+check negotiated-srv [ "$(hstat srv_version)" = 5.0 ]
+check guest-negotiated [ "$(vstat srv_version)" = 5.0 ]
+
+# Bad module parameters are refused, naming the parameter.
+check param-refused sh -c "! echo 0 >$PARAMS/thaw_timeout"
+check param-named sh -c 'dmesg | grep -q "thaw_timeout=0 refused"'
+
+# No daemon: HOT_BACKUP is answered E_FAIL, nothing is frozen.
+$SIMCTL backup start
+check no-daemon-fails $SIMCTL backup wait failed 10
+check no-daemon-status [ "$(hstat last_status)" = 0x80004005 ]
+check no-daemon-counted [ "$(vstat req_hot_backup)" = 1 ]
+check no-daemon-nothing-frozen [ "$(vstat frozen_now)" = 0 ]
+
+# A full backup.  /mnt/c is frozen by the administrator beforehand.
+fsfreeze --freeze /mnt/c
+client /tmp/c1 -2 -f /mnt/a -f /mnt/a-bind -f /mnt/b -f /mnt/c -f /mnt/ro -f /
+check second-open-busy grep -q '^second-open EBUSY' /tmp/c1
+$SIMCTL backup start
+check backup-checkpoint $SIMCTL backup wait checkpoint 20
+check frozen-a frozen /mnt/a
+check frozen-b frozen /mnt/b
+check freeze-ok grep -q '^freeze /mnt/a 0$' /tmp/c1
+check freeze-bind-ealready grep -q '^freeze /mnt/a-bind EALREADY$' /tmp/c1
+check freeze-other-ebusy grep -q '^freeze /mnt/c EBUSY$' /tmp/c1
+check freeze-ro-erofs grep -q '^freeze /mnt/ro EROFS$' /tmp/c1
+check freeze-tmpfs-eopnotsupp grep -q '^freeze / EOPNOTSUPP$' /tmp/c1
+check stats-frozen-now [ "$(vstat frozen_now)" = 2 ]
+check guest-state-frozen [ "$(vstat state)" = frozen ]
+sleep 0.5
+$SIMCTL backup release
+check backup-done $SIMCTL backup wait "done" 20
+check backup-ok [ "$(hstat last_result)" = ok ]
+check thawed-a writable /mnt/a
+check thawed-b writable /mnt/b
+check others-freeze-kept frozen /mnt/c
+fsfreeze --unfreeze /mnt/c
+check stats-frozen-fs [ "$(vstat frozen_fs)" = 2 ]
+check stats-window [ "$(vstat last_window_ms)" -ge 400 ]
+echo "timings: $(grep _ms= /sys/kernel/debug/lis_sim/vss | tr '\n' ' ')"
+stop_client
+
+# The host never sends THAW: the kernel thaws after thaw_timeout.
+echo 2 >$PARAMS/thaw_timeout
+$SIMCTL backup fault never-thaw
+client /tmp/c2 -f /mnt/a -f /mnt/b
+$SIMCTL backup start
+check never-thaw-checkpoint $SIMCTL backup wait checkpoint 20
+check never-thaw-frozen frozen /mnt/a
+wait_for 10 writable /mnt/b
+check never-thaw-auto-thawed writable /mnt/a
+check never-thaw-counted [ "$(vstat auto_thaws)" = 1 ]
+check never-thaw-logged sh -c 'dmesg | grep -q "sent no THAW"'
+$SIMCTL backup release
+$SIMCTL backup fault clear
+stop_client
+echo 180 >$PARAMS/thaw_timeout
+
+# The daemon dies while frozen: the host is told FREEZE failed, all thawed.
+client /tmp/c3 -m die -f /mnt/a -f /mnt/b
+$SIMCTL backup start
+check die-host-failed $SIMCTL backup wait failed 20
+check die-reported grep -q '^dying with 2 frozen' /tmp/c3
+wait_for 5 writable /mnt/a
+check die-thawed-a writable /mnt/a
+check die-thawed-b writable /mnt/b
+check die-nothing-frozen [ "$(vstat frozen_now)" = 0 ]
+wait "$CLIENT" 2>/dev/null
+
+# The daemon answers FREEZE too late: the host gets E_FAIL after
+# freeze_timeout, everything is thawed, the late reply gets ETIMEDOUT.
+echo 1 >$PARAMS/freeze_timeout
+timeouts0=$(vstat timeouts)
+client /tmp/c4 -d 2500 -n 1 -f /mnt/a
+$SIMCTL backup start
+check late-host-failed $SIMCTL backup wait failed 20
+check late-counted [ "$(vstat timeouts)" = $((timeouts0 + 1)) ]
+wait_for 5 grep -q '^reply freeze' /tmp/c4
+check late-reply-etimedout grep -q '^reply freeze seq=[0-9]* error=0 -> ETIMEDOUT' /tmp/c4
+check late-thawed writable /mnt/a
+wait "$CLIENT" 2>/dev/null
+echo 300 >$PARAMS/freeze_timeout
+
+# A daemon speaking another uAPI version is refused.
+check hello-eproto sh -c 'lis-vss-test -v 99 | grep -q "^hello EPROTO version=1"'
+
+cat /sys/kernel/debug/lis_vss/*/stats
+lis_unload lis_vss lis_sim lis_vmbus
+dmesg_clean
