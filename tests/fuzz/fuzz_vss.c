@@ -19,26 +19,11 @@
  * (reply, timeout or daemon gone); the daemon leaving always thaws; a
  * FREEZE never reaches the daemon while one is in flight.
  */
-#include <stdio.h>
-#include <stdlib.h>
+#include "fuzz_input.h"
 
 #include "../../drivers/vmbus/ic.c"
 #include "../../drivers/vss/msg.c"
 #include "../../drivers/vss/txn.c"
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
-
-static u16 get16(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8;
-}
 
 static void check_packet(u8 *b, u32 len)
 {
