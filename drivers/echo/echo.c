@@ -34,6 +34,8 @@
  * @bytes: payload bytes per packet
  * @errors: packets that came back wrong or out of order
  * @ns: wall time of the run
+ * @send_ns: part of @ns spent sending (filling and writing packets)
+ * @recv_ns: part of @ns spent receiving (reading and checking packets)
  * @memcpy_ns: time to memcpy the same total twice (out and back)
  * @status: 0 or the errno that ended the run
  */
@@ -42,6 +44,8 @@ struct echo_result {
 	u32 bytes;
 	u64 errors;
 	u64 ns;
+	u64 send_ns;
+	u64 recv_ns;
 	u64 memcpy_ns;
 	int status;
 };
@@ -130,7 +134,7 @@ static void echo_run(struct echo_dev *ed, u64 packets, u32 len,
 		     struct echo_result *res)
 {
 	struct lis_channel *ch = ed->dev->channel;
-	u64 sent = 0, got = 0, t0;
+	u64 sent = 0, got = 0, t0, t1, t2;
 	u8 *tx, *rx, *pat;
 	u32 actual, i;
 	int ret = 0;
@@ -153,6 +157,7 @@ static void echo_run(struct echo_dev *ed, u64 packets, u32 len,
 		int seen = atomic_read(&ed->kicks);
 		bool progress = false;
 
+		t1 = ktime_get_ns();
 		while (sent < packets) {
 			echo_fill(tx, pat, len, (u32)sent);
 			ret = lis_channel_send(ch, tx, len, sent,
@@ -162,6 +167,8 @@ static void echo_run(struct echo_dev *ed, u64 packets, u32 len,
 			sent++;
 			progress = true;
 		}
+		t2 = ktime_get_ns();
+		res->send_ns += t2 - t1;
 		if (ret && ret != -EAGAIN)
 			break;
 		for (;;) {
@@ -174,6 +181,7 @@ static void echo_run(struct echo_dev *ed, u64 packets, u32 len,
 			got++;
 			progress = true;
 		}
+		res->recv_ns += ktime_get_ns() - t2;
 		if (ret != -EAGAIN)
 			break;
 		ret = 0;
@@ -234,16 +242,16 @@ static ssize_t echo_run_read(struct file *f, char __user *ubuf, size_t count,
 {
 	struct echo_dev *ed = file_inode(f)->i_private;
 	struct echo_result r;
-	char buf[192];
+	char buf[256];
 	int n;
 
 	mutex_lock(&ed->run_lock);
 	r = ed->last;
 	mutex_unlock(&ed->run_lock);
 	n = scnprintf(buf, sizeof(buf),
-		      "status=%d packets=%llu bytes=%u errors=%llu ns=%llu memcpy_ns=%llu\n",
+		      "status=%d packets=%llu bytes=%u errors=%llu ns=%llu memcpy_ns=%llu send_ns=%llu recv_ns=%llu\n",
 		      r.status, r.packets, r.bytes, r.errors, r.ns,
-		      r.memcpy_ns);
+		      r.memcpy_ns, r.send_ns, r.recv_ns);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, n);
 }
 
