@@ -24,7 +24,11 @@ rc=$?
 
 # ring_*: payload MiB/s round-tripped (out and back) against memcpy of the
 # same bytes out and back, on the same CPU, in the same run.
-cat "$LIS_LOGS"/integration-*-10-ring.console 2>/dev/null | tr -d '\r' |
+# vss_*: ms of lis-vssd's freeze window and of the whole backup against
+# fsfreeze --freeze and --unfreeze of the same file systems, same run
+# (ratio = limit / ours: 1.0 = as fast as fsfreeze).
+cat "$LIS_LOGS"/integration-*-10-ring.console \
+	"$LIS_LOGS"/integration-*-40-vss.console 2>/dev/null | tr -d '\r' |
 awk -v out="$OUT/results.json" '
 function val(key,   i, kv) {
 	for (i = 3; i <= NF; i++) {
@@ -41,6 +45,14 @@ function val(key,   i, kv) {
 	limit = mib / (val("memcpy_ns") / 1e9)
 	fig[++n] = sprintf("  \"%s\": {\"value\": %.1f, \"unit\": \"MiB/s\", \"limit\": %.1f, \"limit_what\": \"memcpy of the same bytes, same CPU, same run\", \"ratio\": %.4f}", name, ours, limit, ours / limit)
 	printf "%-10s %10.1f MiB/s   limit %10.1f MiB/s   ratio %.4f\n", name, ours, limit, ours / limit
+}
+/^lis-bench vss_/ {
+	name = $2
+	ours = val("ms")
+	limit = val("limit_ms")
+	ratio = ours > 0 ? limit / ours : 0
+	fig[++n] = sprintf("  \"%s\": {\"value\": %d, \"unit\": \"ms\", \"file_systems\": %d, \"limit\": %d, \"limit_what\": \"fsfreeze --freeze and --unfreeze of the same file systems, same run\", \"ratio\": %.4f}", name, ours, val("fs"), limit, ratio)
+	printf "%-18s %6d ms   limit %6d ms   ratio %.4f\n", name, ours, limit, ratio
 }
 END {
 	printf "{\n" > out
