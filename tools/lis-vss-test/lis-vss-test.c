@@ -12,7 +12,8 @@
  *   -f MOUNT    on FREEZE, freeze this mount point (in the order given)
  *   -m MODE     how to answer: ok (default), fail (error -EIO), none
  *               (never answer), die (on FREEZE: freeze, then exit at once
- *               without answering or thawing)
+ *               without answering or thawing), hang-thaw (answer FREEZE,
+ *               but on THAW neither thaw nor answer)
  *   -d MS       wait MS milliseconds before answering
  *   -n N        exit after N requests (default: run until killed)
  *   -2          also try to open the device a second time (prints errno)
@@ -161,6 +162,9 @@ int main(int argc, char **argv)
 				printf("dying with %d frozen\n", nr);
 				_exit(0);
 			}
+		} else if (!strcmp(mode, "hang-thaw")) {
+			printf("ignoring thaw\n");
+			continue;
 		} else {
 			e = ioctl(dev, LIS_VSS_IOC_THAW_ALL);
 			printf("thaw_all %d\n", e);

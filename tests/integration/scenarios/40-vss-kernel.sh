@@ -173,6 +173,38 @@ check late-thawed writable /mnt/a
 wait "$CLIENT" 2>/dev/null
 echo 300 >$PARAMS/freeze_timeout
 
+# The daemon never answers THAW: after thaw_reply_timeout the host gets
+# E_FAIL and the kernel thaws what the daemon left frozen.
+echo 1 >$PARAMS/thaw_reply_timeout
+client /tmp/c5 -m hang-thaw -f /mnt/a -f /mnt/b
+$SIMCTL backup start
+check hang-thaw-checkpoint $SIMCTL backup wait checkpoint 20
+$SIMCTL backup release
+check hang-thaw-host-failed $SIMCTL backup wait failed 20
+check hang-thaw-ignored grep -q '^ignoring thaw' /tmp/c5
+wait_for 5 writable /mnt/a
+check hang-thaw-thawed-a writable /mnt/a
+check hang-thaw-thawed-b writable /mnt/b
+check hang-thaw-logged sh -c 'dmesg | grep -q "thawed 2 file systems: the daemon did not answer in time"'
+stop_client
+echo 30 >$PARAMS/thaw_reply_timeout
+
+# Ten backups in a row, each with a new daemon: nothing leaks or sticks.
+n=0
+while [ $n -lt 10 ]; do
+	client /tmp/c6 -f /mnt/b -f /mnt/a
+	$SIMCTL backup hold_ms 50
+	$SIMCTL backup start
+	$SIMCTL backup wait "done" 20 || break
+	stop_client
+	n=$((n + 1))
+done
+$SIMCTL backup hold_ms 0
+stop_client
+check ten-backups [ $n -eq 10 ]
+check ten-backups-thawed writable /mnt/a
+echo "timings: $(grep _ms= /sys/kernel/debug/lis_sim/vss | tr '\n' ' ')"
+
 # A daemon speaking another uAPI version is refused.
 check hello-eproto sh -c 'lis-vss-test -v 99 | grep -q "^hello EPROTO version=1"'
 
