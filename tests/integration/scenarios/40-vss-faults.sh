@@ -84,10 +84,23 @@ mkdir -p /mnt/a
 mount -t ext4 /dev/vda /mnt/a
 check disk-mounted writable /mnt/a
 
-lis_load lis_vmbus || exit 0
-check load-sim-vss insmod "$LIS_MODULES/lis_sim.ko" vss_devices=1 || exit 0
-lis_load lis_vss || exit 0
+# The device node exists only while a VSS channel is open; the driver is
+# autoloaded by the device's modalias.
+lis_load lis_vmbus lis_sim || exit 0
+check no-dev-without-channel [ ! -e /dev/lis_vss ]
+$SIMCTL offer vss
+wait_for 10 [ -n "$(awk '$2 == "vss" { print $1 }' /sys/kernel/debug/lis_sim/devices)" ]
+for d in /sys/bus/lis_vmbus/devices/*; do
+	[ "$(cat "$d/modalias")" = lis_vmbus:292efa3523ea364296ae3a6ebacba440 ] && dev=$d
+done
+check vss-modalias [ -n "${dev:-}" ]
+kdir=/lib/modules/$(uname -r)
+mkdir -p "$kdir/extra"
+cp "$LIS_MODULES"/*.ko "$kdir/extra/"
+depmod
+check autoload-by-modalias modprobe "$(cat "$dev/modalias")"
 wait_for 20 [ -c /dev/lis_vss ]
+check dev-with-channel [ -c /dev/lis_vss ]
 wait_for 10 [ "$(hstat state)" = ready ]
 check host-ready [ "$(hstat state)" = ready ]
 
@@ -165,4 +178,5 @@ wait_for 10 grep -q '^hangup' /tmp/c3
 check unload-daemon-told grep -q '^hangup read ENODEV' /tmp/c3
 wait "$CLIENT" 2>/dev/null
 lis_unload lis_vss lis_vmbus
+rm -f "$kdir"/extra/lis_*.ko
 dmesg_clean
