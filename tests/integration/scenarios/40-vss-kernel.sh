@@ -104,6 +104,11 @@ check no-daemon-status [ "$(hstat last_status)" = 0x80004005 ]
 check no-daemon-counted [ "$(vstat req_hot_backup)" = 1 ]
 check no-daemon-nothing-frozen [ "$(vstat frozen_now)" = 0 ]
 
+# Tracepoints on for the full backup.
+TRACING=/sys/kernel/tracing
+mount -t tracefs none $TRACING 2>/dev/null
+echo 1 >$TRACING/events/lis_vss/enable
+
 # A full backup.  /mnt/c is frozen by the administrator beforehand.
 fsfreeze --freeze /mnt/c
 client /tmp/c1 -2 -f /mnt/a -f /mnt/a-bind -f /mnt/b -f /mnt/c -f /mnt/ro -f /
@@ -128,6 +133,11 @@ check thawed-b writable /mnt/b
 check others-freeze-kept frozen /mnt/c
 fsfreeze --unfreeze /mnt/c
 check stats-frozen-fs [ "$(vstat frozen_fs)" = 2 ]
+echo 0 >$TRACING/events/lis_vss/enable
+grep lis_vss $TRACING/trace | tail -n 8
+check trace-request grep -q 'lis_vss_request: op=5 .*to_daemon=1' $TRACING/trace
+check trace-answer grep -q 'lis_vss_answer: op=6 status=0x0 ' $TRACING/trace
+check trace-thaw grep -q 'lis_vss_thaw: thawed=2 automatic=0' $TRACING/trace
 check stats-window [ "$(vstat last_window_ms)" -ge 400 ]
 echo "timings: $(grep _ms= /sys/kernel/debug/lis_sim/vss | tr '\n' ' ')"
 stop_client
