@@ -17,6 +17,7 @@
 #   dm_guest_up         insmod lis_balloon, reporting every second from
 #                       the start (report_delay=1)
 #   dm_idle             no request waiting or running
+#   dm_target MB        manual target MB; wait until assigned memory is MB
 #   dm_up [SECONDS]     lis_balloon bound and the host balancing
 #   dm_load_to MB       grow the load file $DM_LOAD (in a tmpfs of its own,
 #                       big enough) to MB, 32 MiB at a time, letting the
@@ -79,6 +80,16 @@ dm_guest_up()
 dm_idle()
 {
 	[ "$(dm busy)" = 0 ]
+}
+
+dm_assigned_is()
+{
+	[ "$(dm assigned_mb)" = "$1" ] && dm_idle
+}
+
+dm_target()
+{
+	dm_cmd target "$1" && wait_for 60 dm_assigned_is "$1"
 }
 
 dm_ready()
