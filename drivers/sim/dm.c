@@ -132,7 +132,7 @@ static void lis_dm_finish(struct lis_sim_dm *dm, const char *result)
 	dm->last.asked = req->asked;
 	dm->last.done = req->done;
 	dm->last.result = result;
-	dm->last.ms = lis_dm_now_ms(req->start_ns);
+	dm->last.us = div_u64(ktime_get_ns() - req->start_ns, NSEC_PER_USEC);
 	/* A command in manual mode moves the target with it. */
 	if (req->cmd && dm->pol.manual)
 		dm->pol.manual_target = lis_dm_assigned(dm);
@@ -496,19 +496,21 @@ static void lis_dm_run(struct lis_sim_dm *dm)
 	if (dm->state != LIS_DM_ST_READY)
 		return;
 
-	if (dm->req.type == LIS_DM_ACT_UNBALLOON && !dm->req.sent_all &&
-	    !lis_dm_pump_unballoon(dm))
-		return;	/* the guest signals when there is room */
-	if (dm->req.type != LIS_DM_ACT_NONE) {
-		if (lis_dm_now_ms(dm->req.start_ns) >= dm->timeout_ms) {
-			pr_warn("dm: the guest did not answer a %s request of %llu pages in %u ms\n",
-				lis_dm_action_name(dm->req.type),
-				dm->req.asked, dm->timeout_ms);
-			lis_dm_finish(dm, "timeout");
-		}
-	} else if (now >= dm->next_ns) {
-		lis_dm_next(dm);
+	if (dm->req.type != LIS_DM_ACT_NONE &&
+	    lis_dm_now_ms(dm->req.start_ns) >= dm->timeout_ms) {
+		pr_warn("dm: the guest did not answer a %s request of %llu pages in %u ms\n",
+			lis_dm_action_name(dm->req.type), dm->req.asked,
+			dm->timeout_ms);
+		lis_dm_finish(dm, "timeout");
 	}
+	if (dm->req.type == LIS_DM_ACT_UNBALLOON && !dm->req.sent_all &&
+	    !lis_dm_pump_unballoon(dm)) {
+		/* The guest signals when there is room; the timeout runs. */
+		lis_sim_chan_kick(dm->ch, LIS_DM_TICK);
+		return;
+	}
+	if (dm->req.type == LIS_DM_ACT_NONE && now >= dm->next_ns)
+		lis_dm_next(dm);
 	/* Look again while anything is pending. */
 	if (dm->req.type != LIS_DM_ACT_NONE ||
 	    dm->cmd_type != LIS_DM_ACT_NONE ||

@@ -328,7 +328,9 @@ static int lis_dm_show(struct seq_file *m, void *v)
 				  dm->cmd_type != LIS_DM_ACT_NONE);
 	seq_printf(m, "last_request=%s %llu %llu %s %llu\n",
 		   lis_dm_action_name(dm->last.type), dm->last.asked,
-		   dm->last.done, dm->last.result, dm->last.ms);
+		   dm->last.done, dm->last.result,
+		   div_u64(dm->last.us, USEC_PER_MSEC));
+	seq_printf(m, "last_us=%llu\n", dm->last.us);
 	seq_printf(m, "verify=%s\n", lis_dm_verify_names[dm->verify]);
 	seq_printf(m, "hot_add_form=%s\n", dm->region_form ? "region" : "range");
 	seq_printf(m, "info_delay_ms=%u\n", dm->info_delay_ms);
@@ -428,6 +430,9 @@ static int lis_dm_cmd_call(struct lis_sim *sim, void *arg)
 		dm->pol.manual_target = mb_pages(c->num);
 	} else if (!strcmp(k, "auto")) {
 		dm->pol.manual = false;
+	} else if (!strcmp(k, "scribble")) {
+		if (lis_dm_mem_scribble(dm))
+			return lis_dm_bad_cmd(c, "nothing ballooned, or checks off");
 	} else if (!strcmp(k, "balloon")) {
 		ret = lis_dm_queue(dm, c, LIS_DM_ACT_BALLOON, c->num);
 	} else if (!strcmp(k, "unballoon")) {
@@ -483,7 +488,7 @@ static bool lis_dm_word_arg(const char *key)
 {
 	return !strcmp(key, "version") || !strcmp(key, "verify") ||
 	       !strcmp(key, "hot_add_form") || !strcmp(key, "bench_hot_add") ||
-	       !strcmp(key, "auto");
+	       !strcmp(key, "auto") || !strcmp(key, "scribble");
 }
 
 static ssize_t lis_dm_write(struct file *file, const char __user *ubuf,
@@ -512,7 +517,7 @@ static ssize_t lis_dm_write(struct file *file, const char __user *ubuf,
 		lis_dm_bad_cmd(&c, "needs a number");
 		goto out;
 	}
-	if (!strcmp(c.key, "auto") && *c.arg) {
+	if ((!strcmp(c.key, "auto") || !strcmp(c.key, "scribble")) && *c.arg) {
 		lis_dm_bad_cmd(&c, "takes no argument");
 		goto out;
 	}

@@ -62,14 +62,14 @@ struct lis_dm_req {
  * @asked: pages asked for
  * @done: pages moved
  * @result: "ok", "partial", "refused", "retry", "timeout" or "error"
- * @ms: from request to last answer
+ * @us: from request to last answer, in microseconds
  */
 struct lis_dm_last {
 	int type;
 	u64 asked;
 	u64 done;
 	const char *result;
-	u64 ms;
+	u64 us;
 };
 
 /**
@@ -230,6 +230,7 @@ u64 lis_dm_mem_take(struct lis_sim_dm *dm, u64 pfn, u64 count);
 u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 		       u32 max_ranges, u32 *nr);
 void lis_dm_mem_forget(struct lis_sim_dm *dm);
+int lis_dm_mem_scribble(struct lis_sim_dm *dm);
 int lis_dm_mem_bench_alloc(struct lis_sim_dm *dm, u64 pages);
 int lis_dm_mem_bench_hot_add(struct lis_sim_dm *dm, u64 start, u64 size);
 

@@ -303,6 +303,27 @@ u64 lis_dm_mem_take(struct lis_sim_dm *dm, u64 pfn, u64 count)
 }
 
 /**
+ * lis_dm_mem_scribble() - write into a ballooned page, as a buggy guest
+ *	would, to show that the host catches it
+ * @dm: the DM host
+ *
+ * Return: 0, or -ENOENT when nothing is ballooned or checks are off.
+ */
+int lis_dm_mem_scribble(struct lis_sim_dm *dm)
+{
+	u64 pfn = find_first_bit(dm->map, dm->map_pfns);
+	u64 *p;
+
+	if (pfn >= dm->map_pfns || dm->verify == LIS_DM_VERIFY_OFF)
+		return -ENOENT;
+	p = kmap_local_page(pfn_to_page(pfn));
+	p[0] = ~p[0];
+	kunmap_local(p);
+	pr_info("dm: scribbled on ballooned page %#llx\n", pfn);
+	return 0;
+}
+
+/**
  * lis_dm_mem_collect() - take ballooned ranges back for the guest
  * @dm: the DM host
  * @want: pages wanted
@@ -350,40 +371,62 @@ void lis_dm_mem_forget(struct lis_sim_dm *dm)
 	dm->ballooned = 0;
 }
 
+/* Raw allocations come in 2 MiB chunks while they can, as balloons do. */
+#define LIS_DM_BENCH_ORDER	(21 - PAGE_SHIFT)
+#define LIS_DM_BENCH_GFP	(GFP_HIGHUSER | __GFP_NORETRY | __GFP_NOWARN)
+
 /**
  * lis_dm_mem_bench_alloc() - the limit for balloon benchmarks
  * @dm: the DM host
- * @pages: allocate this many pages one by one, then free them
+ * @pages: allocate this many pages, then free them
  *
- * What a balloon driver does at the least, without any protocol.
+ * What a balloon driver does at the least, without any protocol: 2 MiB
+ * chunks while the allocator has them, single pages after.
  *
  * Context: process, lis_sim.lock not held.
- * Return: 0, or -ENOMEM if not even the page array could be had.
+ * Return: 0, or -ENOMEM if not even the chunk array could be had.
  */
 int lis_dm_mem_bench_alloc(struct lis_sim_dm *dm, u64 pages)
 {
+	unsigned int order = LIS_DM_BENCH_ORDER;
 	struct page **pg;
-	u64 t0, t1, t2, n;
+	u8 *ord;
+	u64 t0, t1, t2, n = 0, got = 0;
 
 	pg = kvmalloc_array(pages, sizeof(*pg), GFP_KERNEL);
-	if (!pg)
+	ord = kvmalloc(pages, GFP_KERNEL);
+	if (!pg || !ord) {
+		kvfree(ord);
+		kvfree(pg);
 		return -ENOMEM;
+	}
 	t0 = ktime_get_ns();
-	for (n = 0; n < pages; n++) {
-		pg[n] = alloc_page(GFP_HIGHUSER | __GFP_NORETRY | __GFP_NOWARN);
-		if (!pg[n])
-			break;
-		if (!(n & 1023))
+	while (got < pages) {
+		if (order && pages - got < (1ULL << order))
+			order = 0;
+		pg[n] = alloc_pages(LIS_DM_BENCH_GFP, order);
+		if (!pg[n]) {
+			if (!order)
+				break;
+			order = 0;
+			continue;
+		}
+		ord[n++] = order;
+		got += 1ULL << order;
+		if (!(n & 255))
 			cond_resched();
 	}
 	t1 = ktime_get_ns();
-	while (n)
-		__free_page(pg[--n]);
+	while (n) {
+		n--;
+		__free_pages(pg[n], ord[n]);
+	}
 	t2 = ktime_get_ns();
+	kvfree(ord);
 	kvfree(pg);
 
 	mutex_lock(&dm->sim->lock);
-	dm->raw_alloc_pages = pages;
+	dm->raw_alloc_pages = got;
 	dm->raw_alloc_ns = t1 - t0;
 	dm->raw_free_ns = t2 - t1;
 	mutex_unlock(&dm->sim->lock);
