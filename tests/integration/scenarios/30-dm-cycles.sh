@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Dynamic Memory bookkeeping over time: 100 balloon/unballoon cycles leak
-# no page (the host's and the guest's counts agree after every cycle, and
-# the guest's free memory comes back); unloading lis_balloon while pages
+# no page (the host's and the guest's counts agree after every cycle, the
+# host's pattern checks pass, and once the per-CPU page lists have grown
+# the guest's free memory stays put); unloading lis_balloon while pages
 # are ballooned gives every page back; a host that speaks only DM 1.0 or
 # 0.3 makes the guest fall back to it.
 #
@@ -51,8 +52,9 @@ free_kb()
 n=0
 bad=""
 while [ $n -lt 100 ]; do
-	# The first ten warm the allocator's and the shell's caches up.
-	[ $n -eq 10 ] && free0=$(free_kb)
+	# The first 40 let the per-CPU page lists grow to their size (pages
+	# there are not in MemFree: 10-20 MiB on these guests).
+	[ $n -eq 40 ] && free0=$(free_kb) && cp /proc/meminfo /tmp/meminfo0
 	if ! req balloon 8192; then
 		bad="cycle $n: balloon: $(dm last_request)"
 		break
@@ -77,10 +79,19 @@ if [ -z "$bad" ]; then ok cycles-100; else not_ok cycles-100 "$bad"; fi
 check cycles-requests [ "$(dm balloon_requests)/$(dm unballoon_requests)" = 100/100 ]
 check cycles-assigned [ "$(dm assigned_mb)" = 768 ]
 free1=$(free_kb)
-echo "MemFree+Slab ${free0:-?} -> $free1 KiB over the last 90 cycles"
-# The balloon moves 32 MiB a cycle: a leak of even 1 % of it is 29 MiB.
-check cycles-no-leak [ $((${free0:-0} - free1)) -lt 8192 ]
+echo "MemFree+Slab ${free0:-?} -> $free1 KiB over the last 60 cycles"
+paste /tmp/meminfo0 /proc/meminfo | awk '$2 != $5 { print "meminfo:", $1, $2, "->", $5 }'
+# The balloon moves 32 MiB a cycle: a leak of even 1 % of it is 19 MiB.
+check cycles-no-leak [ $((${free0:-0} - free1)) -lt 4096 ]
 check cycles-no-violations [ "$(dm violations)/$(dm protocol_errors)" = 0/0 ]
+
+# --- the host catches a guest that writes to a ballooned page -----------------
+check small-balloon req balloon 256
+check scribble dm_cmd scribble
+check small-unballoon req unballoon 256
+check violation-counted [ "$(dm violations)" = 1 ]
+check violation-logged sh -c 'dmesg | grep -q "dm: violation: ballooned page"'
+dm_refuses scribble-nothing-ballooned dm_cmd scribble
 
 # --- unload while ballooned ---------------------------------------------------
 check balloon-256m req balloon 65536
@@ -91,7 +102,7 @@ check host-balloon-forgotten [ "$(dm ballooned_pages)" = 0 ]
 avail1=$(mem MemAvailable)
 echo "MemAvailable $avail0 -> $avail1 MiB after unloading with 256 MiB ballooned"
 check unload-pages-back [ $((avail1 - avail0)) -ge 250 ]
-check unload-no-violations [ "$(dm violations)" = 0 ]
+check unload-no-new-violations [ "$(dm violations)" = 1 ]
 lis_unload lis_sim
 
 # --- older hosts --------------------------------------------------------------
