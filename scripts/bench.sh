@@ -27,7 +27,10 @@ rc=$?
 # vss_*: ms of lis-vssd's freeze window and of the whole backup against
 # fsfreeze --freeze and --unfreeze of the same file systems, same run
 # (ratio = limit / ours: 1.0 = as fast as fsfreeze).
+# dm_*: GiB/s through the whole Dynamic Memory protocol against the raw
+# page allocation/free (balloon) or add_memory() (hot-add) in the same run.
 cat "$LIS_LOGS"/integration-*-10-ring.console \
+	"$LIS_LOGS"/integration-*-20-dm.console \
 	"$LIS_LOGS"/integration-*-40-vss.console 2>/dev/null | tr -d '\r' |
 awk -v out="$OUT/results.json" '
 function val(key,   i, kv) {
@@ -54,7 +57,31 @@ function val(key,   i, kv) {
 	fig[++n] = sprintf("  \"%s\": {\"value\": %d, \"unit\": \"ms\", \"file_systems\": %d, \"limit\": %d, \"limit_what\": \"fsfreeze --freeze and --unfreeze of the same file systems, same run\", \"ratio\": %.4f}", name, ours, val("fs"), limit, ratio)
 	printf "%-18s %6d ms   limit %6d ms   ratio %.4f\n", name, ours, limit, ratio
 }
+function gib(pages) {
+	return pages * 4096 / 1073741824
+}
+function dm(name, value, limit, what) {
+	fig[++n] = sprintf("  \"%s\": {\"value\": %.3f, \"unit\": \"GiB/s\", \"limit\": %.3f, \"limit_what\": \"%s\", \"ratio\": %.4f}", name, value, limit, what, value / limit)
+	printf "%-16s %8.3f GiB/s   limit %8.3f GiB/s   ratio %.4f\n", name, value, limit, value / limit
+}
+/^lis-bench dm_balloon_/ {
+	name = substr($2, 4)
+	us = val("us") > 0 ? val("us") : 1
+	ns = val("limit_ns") > 0 ? val("limit_ns") : 1
+	what = name == "balloon_inflate" ? "raw allocation of the same pages (2 MiB chunks while possible), same run" : "raw free of the same pages, same run"
+	dm(name, gib(val("pages")) / (us / 1e6), gib(val("limit_pages")) / (ns / 1e9), what)
+}
+/^lis-bench dm_hot_add / {
+	ha_gib = gib(val("pages"))
+	ha_us = val("us") > 0 ? val("us") : 1
+}
+/^lis-bench dm_raw_hot_add / {
+	raw_gib = val("mb") / 1024
+	raw_ns = val("ns") > 0 ? val("ns") : 1
+}
 END {
+	if (ha_gib && raw_gib)
+		dm("hot_add", ha_gib / (ha_us / 1e6), raw_gib / (raw_ns / 1e9), "add_memory() and onlining of the same size, separate range, same run")
 	printf "{\n" > out
 	for (i = 1; i <= n; i++)
 		printf "%s%s\n", fig[i], i < n ? "," : "" > out
