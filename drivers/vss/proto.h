@@ -58,6 +58,7 @@ enum lis_vss_why {
 	LIS_VSS_WHY_TIMEOUT,		/* the daemon did not answer in time */
 	LIS_VSS_WHY_DAEMON_GONE,	/* the daemon closed the device */
 	LIS_VSS_WHY_DAEMON_ERROR,	/* the daemon answered an error */
+	LIS_VSS_WHY_THAWED_EARLY,	/* thawed before the host's THAW */
 };
 
 /**
@@ -103,6 +104,10 @@ struct lis_vss_action {
  * @expired_seq: the last request that timed out or was abandoned (a reply
  *	to it is "too late": -ETIMEDOUT), 0 if none
  * @frozen: a FREEZE succeeded and no THAW has been answered yet
+ * @thawed_early: the kernel thawed a successful freeze on its own (the
+ *	daemon left, or the host sent no THAW in time) before the host's
+ *	THAW: that THAW must fail, as the host's checkpoint may postdate
+ *	the thaw
  */
 struct lis_vss_txn {
 	bool daemon;
@@ -110,6 +115,7 @@ struct lis_vss_txn {
 	u64 seq;
 	u64 expired_seq;
 	bool frozen;
+	bool thawed_early;
 };
 
 void lis_vss_txn_init(struct lis_vss_txn *t);

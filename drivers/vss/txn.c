@@ -30,6 +30,12 @@
  *   THAW or the thaw timeout.
  * - THAW without a daemon is answered S_OK by the kernel, which thaws
  *   whatever it still holds.
+ * - If the kernel thawed a successful freeze on its own before the host's
+ *   THAW (the daemon left, or the thaw timer fired), that THAW is
+ *   answered E_FAIL whatever the daemon says: the host's checkpoint may
+ *   have been taken after the thaw, so the backup cannot be trusted to
+ *   be consistent, and the host must hear it.  A daemon still gets the
+ *   THAW (its post-thaw hooks must run).
  * - A daemon reply answers the host: S_OK if the daemon's error is 0,
  *   else E_FAIL.  After a failed FREEZE, and after every THAW, the kernel
  *   thaws whatever is still frozen.  After a successful FREEZE the
@@ -107,6 +113,8 @@ void lis_vss_txn_host_op(struct lis_vss_txn *t, unsigned int op,
 			lis_vss_fail(act, LIS_VSS_WHY_NO_DAEMON);
 		else
 			lis_vss_send_daemon(t, op, to->freeze_ms, act);
+		if (act->to_daemon)
+			t->thawed_early = false;
 		break;
 	case LIS_VSS_OP_THAW:
 		if (t->inflight) {
@@ -117,6 +125,10 @@ void lis_vss_txn_host_op(struct lis_vss_txn *t, unsigned int op,
 		act->stop_thaw_timer = true;
 		if (t->daemon) {
 			lis_vss_send_daemon(t, op, to->thaw_ms, act);
+		} else if (t->thawed_early) {
+			t->thawed_early = false;
+			lis_vss_fail(act, LIS_VSS_WHY_THAWED_EARLY);
+			act->thaw_all = true;
 		} else {
 			lis_vss_ok(act, 0);
 			act->thaw_all = true;
@@ -161,6 +173,11 @@ int lis_vss_txn_reply(struct lis_vss_txn *t, const struct lis_vss_reply *r,
 	act->answer_held = true;
 	act->status = r->error ? LIS_IC_E_FAIL : LIS_IC_S_OK;
 	act->why = r->error ? LIS_VSS_WHY_DAEMON_ERROR : LIS_VSS_WHY_NONE;
+	if (t->inflight == LIS_VSS_OP_THAW && t->thawed_early) {
+		t->thawed_early = false;
+		act->status = LIS_IC_E_FAIL;
+		act->why = LIS_VSS_WHY_THAWED_EARLY;
+	}
 	if (t->inflight == LIS_VSS_OP_FREEZE && !r->error) {
 		t->frozen = true;
 		act->arm_thaw_timer = true;
@@ -190,6 +207,7 @@ bool lis_vss_txn_timeout(struct lis_vss_txn *t, u64 seq,
 	t->inflight = 0;
 	t->expired_seq = seq;
 	t->frozen = false;
+	t->thawed_early = false;
 	act->answer_held = true;
 	act->status = LIS_IC_E_FAIL;
 	act->why = LIS_VSS_WHY_TIMEOUT;
@@ -213,6 +231,7 @@ bool lis_vss_txn_thaw_timeout(struct lis_vss_txn *t,
 	if (!t->frozen)
 		return false;
 	t->frozen = false;
+	t->thawed_early = true;
 	act->thaw_all = true;
 	return true;
 }
@@ -241,11 +260,14 @@ void lis_vss_txn_daemon_gone(struct lis_vss_txn *t,
 {
 	memset(act, 0, sizeof(*act));
 	t->daemon = false;
+	if (t->frozen)
+		t->thawed_early = true;
 	t->frozen = false;
 	act->thaw_all = true;
 	act->stop_thaw_timer = true;
 	if (t->inflight) {
 		t->inflight = 0;
+		t->thawed_early = false;
 		t->expired_seq = t->seq;
 		act->answer_held = true;
 		act->status = LIS_IC_E_FAIL;

@@ -465,7 +465,23 @@ static void vss_txn_thaw_timeout(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, act.thaw_all);
 	KUNIT_EXPECT_FALSE(test, act.answer || act.answer_held);
 	KUNIT_EXPECT_FALSE(test, lis_vss_txn_thaw_timeout(&t, &act));
-	/* A THAW that comes after all still goes to the daemon. */
+	/*
+	 * A THAW that comes after all still goes to the daemon (its
+	 * post-thaw hooks), but the host hears E_FAIL even when the daemon
+	 * succeeds: its checkpoint may postdate the thaw.
+	 */
+	host(&t, LIS_VSS_OP_THAW, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act), 0);
+	KUNIT_EXPECT_TRUE(test, act.answer_held);
+	KUNIT_EXPECT_EQ(test, act.status, LIS_IC_E_FAIL);
+	KUNIT_EXPECT_EQ(test, act.why, LIS_VSS_WHY_THAWED_EARLY);
+	/* The next backup starts afresh. */
+	host(&t, LIS_VSS_OP_FREEZE, &act);
+	KUNIT_EXPECT_TRUE(test, act.to_daemon);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act), 0);
 	host(&t, LIS_VSS_OP_THAW, &act);
 	KUNIT_EXPECT_TRUE(test, act.to_daemon);
 }
@@ -535,6 +551,14 @@ static void vss_txn_daemon_gone(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, act2.thaw_all);
 	KUNIT_EXPECT_TRUE(test, act2.stop_thaw_timer);
 	KUNIT_EXPECT_FALSE(test, t.frozen);
+	/* The host's THAW hears that the freeze did not hold. */
+	host(&t, LIS_VSS_OP_THAW, &act2);
+	KUNIT_EXPECT_TRUE(test, act2.answer);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
+	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_THAWED_EARLY);
+	/* ...once: the next THAW without a freeze is fine again. */
+	host(&t, LIS_VSS_OP_THAW, &act2);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
 }
 
 static struct kunit_case lis_vss_cases[] = {
