@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# lis_balloon, seen from the guest, against lis_sim's Dynamic Memory host
+# driven by hand: bad module parameters are refused by name; the debugfs
+# status has the in-kernel driver's keys; a balloon request is answered
+# with exactly the pages asked, MemTotal stays (accounting=used) while
+# MemAvailable falls; unballoon returns them; a request far beyond what
+# the guest can give gets a partial answer above the floor and no OOM
+# kill; 100 balloon/unballoon cycles leak no page; hibernation is refused
+# while ballooned; unloading while ballooned gives every page back;
+# version fallback to 0.3; and with accounting=total MemTotal shrinks by
+# the balloon.
+#
+# lis-memory: 1G
+# lis-timeout: 900
+
+SIM=/sys/kernel/debug/lis_sim
+STATUS=/sys/kernel/debug/lis_balloon/status
+DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
+
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+
+hv()
+{
+	sed -n "s/^$1=//p" "$SIM/dm"
+}
+
+hv_cmd()
+{
+	echo "$*" >"$SIM/dm"
+}
+
+# st KEY: a value of lis_balloon's debugfs status (first word).
+st()
+{
+	sed -n "s/^$1 *: *\([^ ]*\).*/\1/p" "$STATUS"
+}
+
+mem_mb()
+{
+	echo $(($(sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo) / 1024))
+}
+
+dm_dev()
+{
+	local d
+
+	for d in /sys/bus/lis_vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$DM_CLASS" ] || continue
+		echo "$d"
+		return 0
+	done
+	return 1
+}
+
+# free_mb: MemFree plus the pages waiting in per-CPU lists (free, but not
+# in MemFree; 6.1 keeps freed 2 MiB blocks there too).
+free_mb()
+{
+	local pcp
+
+	pcp=$(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo)
+	echo $(($(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024 + pcp / 256))
+}
+
+counter()
+{
+	cat "$(dm_dev)/balloon/$1"
+}
+
+idle()
+{
+	[ "$(hv busy)" = 0 ] && [ "$(st state)" = 1 ]
+}
+
+ready()
+{
+	[ "$(hv state)" = ready ] && [ -e "$STATUS" ]
+}
+
+# balloon PAGES: ask for PAGES more, wait for the answer.
+balloon()
+{
+	hv_cmd balloon "$1" && sleep 0.5 && wait_for 60 idle
+}
+
+unballoon()
+{
+	hv_cmd unballoon "$1" && sleep 0.5 && wait_for 60 idle
+}
+
+no_oom()
+{
+	! dmesg | grep -qiE 'out of memory|oom-kill|invoked oom-killer'
+}
+
+lis_load lis_vmbus || exit 0
+
+# --- parameters are validated, by name ----------------------------------
+out=$(insmod "$LIS_MODULES/lis_balloon.ko" report_delay=99999 2>&1)
+check param-report_delay-refused [ $? -ne 0 ]
+check param-report_delay-named sh -c "dmesg | grep -q 'parameter report_delay'"
+out=$(insmod "$LIS_MODULES/lis_balloon.ko" accounting=bogus 2>&1)
+check param-accounting-refused [ $? -ne 0 ]
+check param-accounting-named sh -c "dmesg | grep -q 'parameter accounting'"
+: "$out"
+
+# --- a manual host; the guest comes up ----------------------------------
+check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
+	dm_minimum_mb=128
+wait_for 20 dm_dev
+check dm-device-offered dm_dev
+# Manual mode at the Startup size: only this scenario's requests.
+hv_cmd target "$(hv assigned_mb)"
+check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
+if ! wait_for 60 ready; then
+	not_ok guest-ready "no DM session" "$(cat $SIM/dm)" "$(dmesg | tail -n 20)"
+	exit 0
+fi
+ok guest-ready
+check autoload-alias [ "$(cat "$(dm_dev)/modalias")" = \
+	lis_vmbus:dc7450528589e2468057a307dc18a502 ]
+check driver-bound [ "$(basename "$(readlink "$(dm_dev)/driver")")" = lis_balloon ]
+echo "--- status"; cat "$STATUS"
+for k in host_version capabilities state page_size pages_added \
+	pages_onlined pages_ballooned total_pages_committed \
+	max_dynamic_page_count; do
+	check "status-has-$k" grep -q "^$k *: " "$STATUS"
+done
+check status-version-2.0 [ "$(st host_version)" = 2.0 ]
+check status-page-size [ "$(st page_size)" = 4096 ]
+wait_for 10 [ "$(counter reports)" -ge 2 ]
+check reports-every-second [ "$(counter reports)" -ge 2 ]
+check host-sees-reports [ "$(hv reports)" -ge 2 ]
+# The host's demand figure is the guest's committed figure.
+committed=$(st total_pages_committed)
+check committed-above-floor [ "$committed" -ge $((128 * 256)) ]
+
+wait_for 30 idle
+check manual-nothing-ballooned [ "$(st pages_ballooned)" = 0 ]
+
+# --- balloon up and down, traced ----------------------------------------
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs none $T 2>/dev/null
+echo 1 >$T/events/lis_balloon/enable 2>/dev/null
+mt0=$(mem_mb MemTotal)
+av0=$(mem_mb MemAvailable)
+balloon 16384
+check balloon-64M-guest [ "$(st pages_ballooned)" = 16384 ]
+check balloon-64M-host [ "$(hv ballooned_pages)" = 16384 ]
+check balloon-memtotal-kept [ "$(mem_mb MemTotal)" = "$mt0" ]
+av1=$(mem_mb MemAvailable)
+echo "MemAvailable $av0 -> $av1 MiB"
+check balloon-available-fell [ $((av0 - av1)) -ge 56 ]
+check balloon-sysfs [ "$(counter pages_ballooned)" = 16384 ]
+check trace-request sh -c "grep -q 'lis_balloon_request: type=6 asked=16384 done=16384' $T/trace"
+check trace-status sh -c "grep -q 'lis_balloon_status: avail=' $T/trace"
+echo 0 >$T/events/lis_balloon/enable 2>/dev/null
+unballoon 16384
+check unballoon-guest [ "$(st pages_ballooned)" = 0 ]
+check unballoon-host [ "$(hv ballooned_pages)" = 0 ]
+check unballoon-available-back [ $(($(mem_mb MemAvailable) - av1)) -ge 40 ]
+check no-rejected-ranges [ "$(counter unballoon_rejected)" = 0 ]
+
+# --- more than the guest can give: partial, above the floor -------------
+balloon 1048576
+got=$(st pages_ballooned)
+echo "asked 4 GiB, got $((got / 256)) MiB; MemAvailable $(mem_mb MemAvailable) MiB"
+check huge-balloon-partial [ "$got" -gt 0 -a "$got" -lt 262144 ]
+check huge-balloon-host-agrees [ "$(hv ballooned_pages)" = "$got" ]
+check huge-balloon-floor-kept [ "$(mem_mb MemAvailable)" -ge 100 ]
+check huge-balloon-no-oom no_oom
+# Reclaim brings reports forward, between the ticks: a load on top of
+# the balloon, then slab reclaim (drop_caches runs every shrinker).
+p0=$(counter pressure_reports)
+mkdir -p /mnt/p && mount -t tmpfs -o size=256m tmpfs /mnt/p
+dd if=/dev/zero of=/mnt/p/f bs=1M count=64 2>/dev/null
+sleep 0.5
+echo 2 >/proc/sys/vm/drop_caches
+sleep 1
+echo "pressure reports: $p0 -> $(counter pressure_reports)"
+check pressure-reports [ "$(counter pressure_reports)" -gt "$p0" ]
+rm -f /mnt/p/f
+check pressure-no-oom no_oom
+# Still alive and answering: give it all back.
+unballoon "$got"
+check huge-unballoon [ "$(st pages_ballooned)" = 0 ]
+
+# --- 100 cycles leak nothing -------------------------------------------
+# A few cycles first, so that the xarray's and workqueue's own memory is
+# there before the baseline; caches dropped around each measurement.
+balloon 2560 && unballoon 2560
+sync; echo 3 >/proc/sys/vm/drop_caches
+free0=$(free_mb)
+slab0=$(mem_mb SUnreclaim)
+n=0
+while [ $n -lt 100 ]; do
+	balloon 2560 || break
+	unballoon 2560 || break
+	n=$((n + 1))
+done
+check cycles-100 [ $n -eq 100 ]
+sync; echo 3 >/proc/sys/vm/drop_caches
+free1=$(free_mb)
+echo "free (with per-CPU lists) $free0 -> $free1 MiB, SUnreclaim $slab0 -> $(mem_mb SUnreclaim) MiB after $n cycles"
+check cycles-no-ballooned-left [ "$(st pages_ballooned)" = 0 ]
+# 1000 MiB went through the balloon: one 2 MiB block lost per cycle would
+# be 200 MiB.  Some drift remains (the host's bookkeeping, the kernel's).
+check cycles-no-leak [ $((free0 - free1)) -lt 32 ]
+check cycles-host-clean [ "$(hv violations)" = 0 ]
+check cycles-no-protocol-errors [ "$(hv protocol_errors)" = 0 ]
+
+# --- unload while ballooned: every page back ----------------------------
+balloon 32768
+check before-unload-ballooned [ "$(st pages_ballooned)" = 32768 ]
+# Hibernation is refused while pages are ballooned (before any freezing).
+if grep -qw disk /sys/power/state 2>/dev/null; then
+	check hibernate-refused sh -c '! echo disk >/sys/power/state'
+	check hibernate-refusal-said sh -c "dmesg | grep -q 'hibernation refused: 32768 pages ballooned'"
+else
+	skip hibernate-refused "this kernel cannot hibernate here"
+fi
+av0=$(free_mb)
+lis_unload lis_balloon
+av1=$(free_mb)
+echo "free (with per-CPU lists) $av0 -> $av1 MiB on unload"
+check unload-returns-pages [ $((av1 - av0)) -ge 96 ]
+check unload-said-so sh -c "dmesg | grep -q '32768 ballooned pages returned'"
+
+# --- version fallback ----------------------------------------------------
+hv_cmd version 0.3
+check reload-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1 \
+	accounting=total
+if wait_for 60 ready; then
+	check fallback-to-0.3 [ "$(st host_version)" = 0.3 ]
+	hv_cmd target "$(hv assigned_mb)"
+	wait_for 30 idle
+	mt0=$(mem_mb MemTotal)
+	balloon 16384
+	check total-accounting-shrinks [ $((mt0 - $(mem_mb MemTotal))) -ge 63 ]
+	unballoon 16384
+	check total-accounting-grows-back [ "$(mem_mb MemTotal)" = "$mt0" ]
+else
+	not_ok fallback-to-0.3 "no DM session at 0.3" "$(dmesg | tail -n 20)"
+fi
+lis_unload lis_balloon lis_sim lis_vmbus
+dmesg_clean
