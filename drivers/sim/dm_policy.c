@@ -90,10 +90,20 @@ void lis_dm_policy_report(const struct lis_dm_policy *p,
 
 	if (target < v->assigned &&
 	    v->assigned - target > lis_dm_policy_hysteresis(p, v->assigned)) {
-		if (!v->shrink_streak || target > v->shrink_peak)
+		/*
+		 * The peak is the highest target of the last shrink_reports
+		 * reports, not of the whole streak: once a window is full a
+		 * new one starts, so a report from before a load ended
+		 * cannot hold the balloon up for good.
+		 */
+		if (!v->shrink_streak ||
+		    v->shrink_streak >= (p->shrink_reports ?: 1)) {
+			v->shrink_streak = 0;
 			v->shrink_peak = target;
-		if (v->shrink_streak < 0xffffffffU)
-			v->shrink_streak++;
+		} else if (target > v->shrink_peak) {
+			v->shrink_peak = target;
+		}
+		v->shrink_streak++;
 	} else {
 		v->shrink_streak = 0;
 		v->shrink_peak = 0;

@@ -46,8 +46,9 @@ struct lis_dm_policy {
  * @can_balloon: the guest can balloon
  * @can_hot_add: the guest can hot-add and has not given up on it
  * @shrink_streak: reports in a row whose target was below @assigned by
- *	more than the hysteresis (lis_dm_policy_report())
- * @shrink_peak: the highest target of those reports
+ *	more than the hysteresis, counted in windows of the policy's
+ *	shrink_reports (lis_dm_policy_report())
+ * @shrink_peak: the highest target of the reports in the current window
  */
 struct lis_dm_view {
 	u64 assigned;
