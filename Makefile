@@ -54,6 +54,9 @@ style:
 check:
 	scripts/check.sh
 
+demo:
+	scripts/demo.sh
+
 fuzz:
 	scripts/run-fuzz.sh --long
 
@@ -62,4 +65,4 @@ bench:
 	scripts/bench.sh
 
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check fuzz bench tools-install
+	clean style check demo fuzz bench tools-install
