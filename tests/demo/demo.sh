@@ -29,10 +29,13 @@
 # lis-memory: 4G
 # lis-cmdline: mem=1G memhp_default_state=online
 # lis-timeout: 1500
-# lis-kmods: ext4 xfs virtio_blk
-# lis-disk: ext4 128M xfs 320M
+# lis-kmods: virtio_pci virtio_blk ext4 xfs
+# lis-disk: ext4 64M
+# lis-disk: xfs 300M
 
-SIM=/sys/kernel/debug/lis_sim
+# shellcheck source=tests/integration/dm-lib.sh
+. /lis/dm-lib.sh
+
 T0=$(cut -d. -f1 /proc/uptime)
 STARTUP=1024
 MINIMUM=512
@@ -50,28 +53,17 @@ say()
 	echo "demo: $*"
 }
 
-# dm <key>: one value of the host's view.
-dm()
-{
-	sed -n "s/^$1=//p" "$SIM/dm"
-}
-
-mem_mib()
-{
-	awk -v k="$1:" '$1 == k { print int($2 / 1024) }' /proc/meminfo
-}
-
 # views: both views as key=value words, MiB.
 views()
 {
 	local total avail
 
-	total=$(mem_mib MemTotal)
-	avail=$(mem_mib MemAvailable)
+	total=$(mem MemTotal)
+	avail=$(mem MemAvailable)
 	echo "assigned=$(dm assigned_mb) demand=$(dm demand_mb)" \
 		"ballooned=$(dm ballooned_mb) hot_added=$(dm hot_added_mb)" \
 		"guest_total=$total guest_used=$((total - avail))" \
-		"guest_free=$(mem_mib MemFree) guest_avail=$avail"
+		"guest_free=$(mem MemFree) guest_avail=$avail"
 }
 
 step()
@@ -94,133 +86,104 @@ sampler()
 	done
 }
 
-# settle <secs>: wait until assigned memory has not changed for 5 s.
-settle()
-{
-	local end last same=0 cur
-
-	end=$(($(now) + $1))
-	last=$(dm assigned_mb)
-	while [ "$(now)" -lt "$end" ]; do
-		sleep 1
-		cur=$(dm assigned_mb)
-		if [ "$cur" = "$last" ]; then
-			same=$((same + 1))
-			[ "$same" -ge 5 ] && return 0
-		else
-			same=0
-			last=$cur
-		fi
-	done
-	return 1
-}
-
-# load_to <MiB>: grow the tmpfs load to MiB, 64 MiB at a time, never
-# faster than the guest keeps 160 MiB available (the balancer adds memory
-# as demand grows; a real workload is not this polite, the balloon driver's
-# pressure reports are for that).
-load_to()
-{
-	local have want=$1 waited
-
-	have=$(du -sm /mnt/load | cut -f1)
-	while [ "$have" -lt "$want" ]; do
-		waited=0
-		while [ "$(mem_mib MemAvailable)" -lt 160 ] && [ "$waited" -lt 60 ]; do
-			sleep 1
-			waited=$((waited + 1))
-		done
-		dd if=/dev/zero of="/mnt/load/chunk$have" bs=1M count=64 2>/dev/null ||
-			return 1
-		have=$((have + 64))
-	done
-}
-
 gt()
 {
 	[ "$1" -gt "$2" ] 2>/dev/null
 }
 
+vss()
+{
+	sed -n "s/^$1=//p" "$SIM/vss"
+}
+
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
-insmod /lis/modules/lis_vmbus.ko || { not_ok load-lis_vmbus; exit 0; }
-if ! insmod /lis/modules/lis_sim.ko dm_hotadd=2G@1G dm_minimum=$MINIMUM \
-	dm_maximum=$MAXIMUM dm_buffer=$BUFFER; then
-	not_ok load-lis_sim "$(dmesg | tail -n 5)"
+lis_load lis_vmbus || exit 0
+if ! check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
+	vss_devices=1 dm_hotadd=2G@1G dm_startup_mb=$STARTUP \
+	dm_minimum_mb=$MINIMUM dm_maximum_mb=$MAXIMUM \
+	dm_buffer_pct=$BUFFER dm_info_delay_ms=1000; then
 	exit 0
 fi
-lis_load lis_balloon lis_vss || exit 0
+dm_guest_up || exit 0
+lis_load lis_vss || exit 0
 sampler &
 SAMPLER=$!
 
 step 1 start "The VM starts: assigned memory is the Startup memory ($STARTUP MiB)"
-settle 60
+dm_up 90 || { not_ok dm-ready "$(cat "$SIM/dm")"; exit 0; }
+wait_for 30 [ "$(dm reports)" -ge 3 ]
 state
-say "The host gives the VM its Startup memory; the guest reports its demand every second."
-check assigned-is-startup [ "$(dm assigned_mb)" -le $((STARTUP + 128)) ]
+say "The host assigns the Startup memory; the guest reports its demand every second."
+check assigned-is-startup [ "$(dm assigned_mb)" -eq $STARTUP ]
 
 step 2 load "A load raises demand: the host hot-adds memory"
-mkdir -p /mnt/load
-mount -t tmpfs -o size=3G tmpfs /mnt/load
-TOTAL1=$(mem_mib MemTotal)
-load_to 1536
-settle 120
+TOTAL1=$(mem MemTotal)
+dm_load_to 1280
+dm_settle 120
 state
-say "Demand grew past what was assigned: the host hot-added memory blocks, and the guest's total grew."
+say "Demand grew past what was assigned: the host hot-added memory blocks; the guest's total grew."
 check hot-added gt "$(dm hot_added_mb)" 0
-check guest-total-grew gt "$(mem_mib MemTotal)" "$TOTAL1"
+check guest-total-grew gt "$(mem MemTotal)" "$TOTAL1"
+dm_no_oom no-oom-on-load
 
 step 3 idle "The load goes away: the host balloons memory back"
-TOTAL2=$(mem_mib MemTotal)
-rm -f /mnt/load/*
-settle 180
+TOTAL2=$(mem MemTotal)
+dm_unload
+dm_settle 180
 state
-say "Demand fell: the host took memory back by ballooning. The guest's total stays at its high-water mark; the balloon shows as used."
+say "Demand fell: the host took memory back by ballooning (never below Minimum, $MINIMUM MiB). The guest's total stays at its high-water mark; the balloon counts as used."
 check ballooned gt "$(dm ballooned_mb)" 0
-check guest-total-kept [ "$(mem_mib MemTotal)" -ge "$TOTAL2" ]
+check guest-total-kept [ "$(mem MemTotal)" -eq "$TOTAL2" ]
+check not-below-minimum [ "$(dm assigned_mb)" -ge $MINIMUM ]
 
 step 4 load-again "Demand again: the host refills the balloon's holes first, then hot-adds"
 HOT3=$(dm hot_added_mb)
-load_to 2048
-settle 180
+dm_load_to 1792
+dm_settle 180
 state
-say "The host returned ballooned memory before it hot-added any more."
+say "The host gave back every ballooned page before it hot-added more."
 check holes-refilled [ "$(dm ballooned_mb)" -eq 0 ]
 check hot-added-more gt "$(dm hot_added_mb)" "$HOT3"
-rm -f /mnt/load/*
+dm_no_oom no-oom-on-load-again
+dm_unload
 
 step 5 backup "A live backup: freeze, checkpoint, thaw"
 mkdir -p /mnt/ext4 /mnt/xfs
-mount /dev/vda /mnt/ext4 && mount /dev/vdb /mnt/xfs
+check mount-ext4 mount -t ext4 /dev/vda /mnt/ext4
+check mount-xfs mount -t xfs /dev/vdb /mnt/xfs
 lis-vssd >/tmp/vssd.log 2>&1 &
 VSSD=$!
+wait_for 20 [ "$(sed -n 's/^daemon=//p' /sys/kernel/debug/lis_vss/*/stats)" = 1 ]
 (
 	i=0
 	while :; do
 		echo "record $i $(date +%s)" >>/mnt/ext4/log
 		echo "record $i $(date +%s)" >>/mnt/xfs/log
 		i=$((i + 1))
-		sleep 0.1
+		sleep 0.2
 	done
 ) &
 WRITER=$!
 sleep 2
 if lis-simctl backup start && lis-simctl backup wait checkpoint 120; then
-	say "File systems frozen: the host takes its checkpoint now (writers are blocked)."
+	FROZEN=$(sed -n 's/^frozen_now=//p' /sys/kernel/debug/lis_vss/*/stats)
+	say "$FROZEN file systems frozen and flushed: the host takes its checkpoint now; the writers wait."
 	sleep 2
 	lis-simctl backup release
 	lis-simctl backup wait done 60
 fi
-B=$SIM/vss
-echo "demo-backup result=$(sed -n 's/^last_result=//p' $B)" \
-	"freeze_ms=$(sed -n 's/^freeze_ms=//p' $B)" \
-	"checkpoint_ms=$(sed -n 's/^checkpoint_ms=//p' $B)" \
-	"thaw_ms=$(sed -n 's/^thaw_ms=//p' $B)" \
-	"total_ms=$(sed -n 's/^total_ms=//p' $B)" \
-	"filesystems=2" >>"$LIS_RESULT"
-check backup-ok [ "$(sed -n 's/^last_result=//p' $B)" = ok ]
+echo "demo-backup result=$(vss last_result) freeze_ms=$(vss freeze_ms)" \
+	"checkpoint_ms=$(vss checkpoint_ms) thaw_ms=$(vss thaw_ms)" \
+	"total_ms=$(vss total_ms) filesystems=${FROZEN:-0}" >>"$LIS_RESULT"
+check backup-ok [ "$(vss last_result)" = ok ]
+check two-filesystems-frozen [ "${FROZEN:-0}" -ge 2 ]
+sleep 1
+N1=$(wc -l </mnt/ext4/log)
+sleep 2
+check writers-resumed gt "$(wc -l </mnt/ext4/log)" "$N1"
 kill "$WRITER" "$VSSD" 2>/dev/null
 wait "$WRITER" 2>/dev/null
 state
-say "The guest kept running; the backup is file-system consistent."
+say "The guest kept running; its file systems were consistent at the checkpoint."
 kill "$SAMPLER"
 dmesg_clean
