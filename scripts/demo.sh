@@ -48,10 +48,30 @@ view()
 		"hot-added" "$h" "available" "$av"
 }
 
+# progress <key=value...>: one line of both views.
+progress()
+{
+	local w t="" a="" d="" b="" h="" gt="" gu=""
+
+	for w in "$@"; do
+		case $w in
+		t=*) t=${w#*=} ;;
+		assigned=*) a=${w#*=} ;;
+		demand=*) d=${w#*=} ;;
+		ballooned=*) b=${w#*=} ;;
+		hot_added=*) h=${w#*=} ;;
+		guest_total=*) gt=${w#*=} ;;
+		guest_used=*) gu=${w#*=} ;;
+		esac
+	done
+	printf '   %4ss  host: assigned %5s demand %5s ballooned %5s hot-added %5s | guest: total %5s used %5s MiB\n' \
+		"$t" "$a" "$d" "$b" "$h" "$gt" "$gu"
+}
+
 # follow: print the guest's demo lines as they arrive, until QEMU is done.
 follow()
 {
-	local pid=$1 line tag rest seen=0
+	local pid=$1 line tag rest seen=0 t last_t=-5
 
 	while IFS= read -r line; do
 		line=${line%$'\r'}
@@ -72,14 +92,14 @@ follow()
 			view $rest
 			;;
 		demo-sample)
-			# one progress line every 5 s of guest time
-			case " $rest" in
-			*" t="*[05]" "*)
-				# shellcheck disable=SC2086
-				set -- $rest
-				echo "   .. $*" | sed 's/demand=/demand /; s/assigned=/assigned /; s/ballooned=/ballooned /; s/hot_added=/hot-added /; s/guest_total=/| guest total /; s/guest_used=/used /; s/guest_free=[^ ]*//; s/guest_avail=[^ ]*//'
-				;;
-			esac
+			# a progress line every 5 s of guest time
+			t=${rest#t=}
+			t=${t%% *}
+			if [ $((t - last_t)) -ge 5 ]; then
+				last_t=$t
+				# shellcheck disable=SC2086 # key=value words
+				progress $rest
+			fi
 			;;
 		demo-backup)
 			echo "   backup: $rest"

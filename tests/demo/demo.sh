@@ -91,6 +91,27 @@ gt()
 	[ "$1" -gt "$2" ] 2>/dev/null
 }
 
+# settle SECONDS: wait until the balancer has sent no request for 12 s (it
+# balloons only after several reports in a row above its target).
+settle()
+{
+	local left=$1 last n=0
+
+	last=$(dm requests)
+	while [ "$left" -gt 0 ]; do
+		sleep 1
+		left=$((left - 1))
+		if [ "$(dm requests)" = "$last" ] && dm_idle; then
+			n=$((n + 1))
+			[ "$n" -ge 12 ] && return 0
+		else
+			n=0
+			last=$(dm requests)
+		fi
+	done
+	return 1
+}
+
 vss()
 {
 	sed -n "s/^$1=//p" "$SIM/vss"
@@ -101,7 +122,7 @@ lis_load lis_vmbus || exit 0
 if ! check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
 	vss_devices=1 dm_hotadd=2G@1G dm_startup_mb=$STARTUP \
 	dm_minimum_mb=$MINIMUM dm_maximum_mb=$MAXIMUM \
-	dm_buffer_pct=$BUFFER dm_info_delay_ms=1000; then
+	dm_buffer_pct=$BUFFER dm_info_delay_ms=15000; then
 	exit 0
 fi
 dm_guest_up || exit 0
@@ -115,11 +136,15 @@ wait_for 30 [ "$(dm reports)" -ge 3 ]
 state
 say "The host assigns the Startup memory; the guest reports its demand every second."
 check assigned-is-startup [ "$(dm assigned_mb)" -eq $STARTUP ]
+wait_for 60 [ "$(dm requests)" -ge 1 ]
+settle 120
+dm_views start
+say "After its start-up delay the host trims the VM to demand + $BUFFER% buffer, never below Minimum ($MINIMUM MiB)."
 
 step 2 load "A load raises demand: the host hot-adds memory"
 TOTAL1=$(mem MemTotal)
 dm_load_to 1280
-dm_settle 120
+settle 120
 state
 say "Demand grew past what was assigned: the host hot-added memory blocks; the guest's total grew."
 check hot-added gt "$(dm hot_added_mb)" 0
@@ -129,7 +154,7 @@ dm_no_oom no-oom-on-load
 step 3 idle "The load goes away: the host balloons memory back"
 TOTAL2=$(mem MemTotal)
 dm_unload
-dm_settle 180
+settle 180
 state
 say "Demand fell: the host took memory back by ballooning (never below Minimum, $MINIMUM MiB). The guest's total stays at its high-water mark; the balloon counts as used."
 check ballooned gt "$(dm ballooned_mb)" 0
@@ -139,7 +164,7 @@ check not-below-minimum [ "$(dm assigned_mb)" -ge $MINIMUM ]
 step 4 load-again "Demand again: the host refills the balloon's holes first, then hot-adds"
 HOT3=$(dm hot_added_mb)
 dm_load_to 1792
-dm_settle 180
+settle 180
 state
 say "The host gave back every ballooned page before it hot-added more."
 check holes-refilled [ "$(dm ballooned_mb)" -eq 0 ]
@@ -170,7 +195,7 @@ if lis-simctl backup start && lis-simctl backup wait checkpoint 120; then
 	say "$FROZEN file systems frozen and flushed: the host takes its checkpoint now; the writers wait."
 	sleep 2
 	lis-simctl backup release
-	lis-simctl backup wait done 60
+	lis-simctl backup wait "done" 60
 fi
 echo "demo-backup result=$(vss last_result) freeze_ms=$(vss freeze_ms)" \
 	"checkpoint_ms=$(vss checkpoint_ms) thaw_ms=$(vss thaw_ms)" \
