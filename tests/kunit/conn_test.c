@@ -21,6 +21,7 @@
 #include "../../drivers/vmbus/chan_msg.c"
 #include "../../drivers/vmbus/conn.c"
 #include "pure_end.h"
+#include "wire.h"
 
 /* What the scripted guest passes to lis_conn_init(). */
 #define T_VCPU		3
@@ -35,37 +36,6 @@ static const struct lis_conn_params t_params = {
 	.monitor_page1 = T_MON1,
 	.monitor_page2 = T_MON2,
 };
-
-/* ---- wire helpers: explicit little-endian offsets ---- */
-
-static void put16(u8 *b, u32 off, u16 v)
-{
-	b[off] = v;
-	b[off + 1] = v >> 8;
-}
-
-static void put32(u8 *b, u32 off, u32 v)
-{
-	put16(b, off, v);
-	put16(b, off + 2, v >> 16);
-}
-
-static void put64(u8 *b, u32 off, u64 v)
-{
-	put32(b, off, v);
-	put32(b, off + 4, v >> 32);
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8 | b[off + 2] << 16 |
-	       (u32)b[off + 3] << 24;
-}
-
-static u64 get64(const u8 *b, u32 off)
-{
-	return get32(b, off) | (u64)get32(b, off + 4) << 32;
-}
 
 /* Start a message of @type in a zeroed 240-byte buffer. */
 static void msg_start(u8 *b, u32 type)

@@ -13,6 +13,7 @@
 #include "../../drivers/sim/dm_msg.c"
 #include "../../drivers/sim/dm_policy.c"
 #include "pure_end.h"
+#include "wire.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -20,35 +21,6 @@
 
 #define MB	256ULL		/* pages in a MiB */
 #define BLOCK	(128 * MB)
-
-static void put16(u8 *b, u32 off, u16 v)
-{
-	b[off] = v;
-	b[off + 1] = v >> 8;
-}
-
-static void put32(u8 *b, u32 off, u32 v)
-{
-	put16(b, off, v);
-	put16(b, off + 2, v >> 16);
-}
-
-static void put64(u8 *b, u32 off, u64 v)
-{
-	put32(b, off, v);
-	put32(b, off + 4, v >> 32);
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8 | b[off + 2] << 16 |
-	       (u32)b[off + 3] << 24;
-}
-
-static u64 get64(const u8 *b, u32 off)
-{
-	return get32(b, off) | (u64)get32(b, off + 4) << 32;
-}
 
 /* A guest message of exactly @len bytes: header, rest zero. */
 static u8 *msg(struct kunit *test, u32 len, u16 type, u16 size)

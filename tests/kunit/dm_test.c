@@ -14,6 +14,7 @@
 #include "../../drivers/balloon/dm_policy.c"
 #include "../../drivers/balloon/dm_span.c"
 #include "pure_end.h"
+#include "wire.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -21,39 +22,6 @@
 
 #define MB(x)	LIS_DM_MB(x)
 #define RANGE(pfn, n)	(((u64)(n) << 40) | (pfn))
-
-static void put16(u8 *b, u32 off, u16 v)
-{
-	b[off] = v;
-	b[off + 1] = v >> 8;
-}
-
-static void put32(u8 *b, u32 off, u32 v)
-{
-	put16(b, off, v);
-	put16(b, off + 2, v >> 16);
-}
-
-static void put64(u8 *b, u32 off, u64 v)
-{
-	put32(b, off, v);
-	put32(b, off + 4, v >> 32);
-}
-
-static u16 get16(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8;
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return get16(b, off) | (u32)get16(b, off + 2) << 16;
-}
-
-static u64 get64(const u8 *b, u32 off)
-{
-	return get32(b, off) | (u64)get32(b, off + 4) << 32;
-}
 
 /* A host message of exactly @len bytes whose header says @type, @size. */
 static u8 *msg_alloc(struct kunit *test, u32 len, u16 type, u16 size)

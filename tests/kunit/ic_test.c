@@ -14,6 +14,7 @@
 #include "pure.h"
 #include "../../drivers/vmbus/ic.c"
 #include "pure_end.h"
+#include "wire.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -38,28 +39,6 @@
 
 /* A version as the u32 its four wire bytes read as: minor in the top half. */
 #define V(maj, min)	((u32)(min) << 16 | (maj))
-
-static void put16(u8 *b, u32 off, u16 v)
-{
-	b[off] = v;
-	b[off + 1] = v >> 8;
-}
-
-static void put32(u8 *b, u32 off, u32 v)
-{
-	put16(b, off, v);
-	put16(b, off + 2, v >> 16);
-}
-
-static u16 get16(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8;
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return get16(b, off) | (u32)get16(b, off + 2) << 16;
-}
 
 /* A packet of exactly @len bytes, filled with a recognisable pattern. */
 static u8 *pkt_alloc(struct kunit *test, u32 len)

@@ -16,6 +16,7 @@
 #include "../../drivers/vss/msg.c"
 #include "../../drivers/vss/txn.c"
 #include "pure_end.h"
+#include "wire.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -34,28 +35,6 @@
 #define O_VSS_OP	28
 #define O_VSS_FLAGS	36
 #define VSS_PKT_LEN	40
-
-static void put16(u8 *b, u32 off, u16 v)
-{
-	b[off] = v;
-	b[off + 1] = v >> 8;
-}
-
-static void put32(u8 *b, u32 off, u32 v)
-{
-	put16(b, off, v);
-	put16(b, off + 2, v >> 16);
-}
-
-static u16 get16(const u8 *b, u32 off)
-{
-	return b[off] | b[off + 1] << 8;
-}
-
-static u32 get32(const u8 *b, u32 off)
-{
-	return get16(b, off) | (u32)get16(b, off + 2) << 16;
-}
 
 static u8 *pkt_alloc(struct kunit *test, u32 len)
 {
