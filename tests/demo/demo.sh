@@ -91,27 +91,6 @@ gt()
 	[ "$1" -gt "$2" ] 2>/dev/null
 }
 
-# settle SECONDS: wait until the balancer has sent no request for 12 s (it
-# balloons only after several reports in a row above its target).
-settle()
-{
-	local left=$1 last n=0
-
-	last=$(dm requests)
-	while [ "$left" -gt 0 ]; do
-		sleep 1
-		left=$((left - 1))
-		if [ "$(dm requests)" = "$last" ] && dm_idle; then
-			n=$((n + 1))
-			[ "$n" -ge 12 ] && return 0
-		else
-			n=0
-			last=$(dm requests)
-		fi
-	done
-	return 1
-}
-
 vss()
 {
 	sed -n "s/^$1=//p" "$SIM/vss"
@@ -137,14 +116,14 @@ state
 say "The host assigns the Startup memory; the guest reports its demand every second."
 check assigned-is-startup [ "$(dm assigned_mb)" -eq $STARTUP ]
 wait_for 60 [ "$(dm requests)" -ge 1 ]
-settle 120
+dm_settle 120 12
 dm_views start
 say "After its start-up delay the host trims the VM to demand + $BUFFER% buffer, never below Minimum ($MINIMUM MiB)."
 
 step 2 load "A load raises demand: the host hot-adds memory"
 TOTAL1=$(mem MemTotal)
 dm_load_to 1280
-settle 120
+dm_settle 120 12
 state
 say "Demand grew past what was assigned: the host hot-added memory blocks; the guest's total grew."
 check hot-added gt "$(dm hot_added_mb)" 0
@@ -154,7 +133,7 @@ dm_no_oom no-oom-on-load
 step 3 idle "The load goes away: the host balloons memory back"
 TOTAL2=$(mem MemTotal)
 dm_unload
-settle 180
+dm_settle 180 12
 state
 say "Demand fell: the host took memory back by ballooning (never below Minimum, $MINIMUM MiB). The guest's total stays at its high-water mark; the balloon counts as used."
 check ballooned gt "$(dm ballooned_mb)" 0
@@ -164,7 +143,7 @@ check not-below-minimum [ "$(dm assigned_mb)" -ge $MINIMUM ]
 step 4 load-again "Demand again: the host refills the balloon's holes first, then hot-adds"
 HOT3=$(dm hot_added_mb)
 dm_load_to 1792
-settle 180
+dm_settle 180 12
 state
 say "The host gave back every ballooned page before it hot-added more."
 check holes-refilled [ "$(dm ballooned_mb)" -eq 0 ]

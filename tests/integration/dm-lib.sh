@@ -23,14 +23,21 @@
 #                       big enough) to MB, 32 MiB at a time, letting the
 #                       balancer catch up between
 #   dm_unload           remove the load file
-#   dm_settle SECONDS   wait until the balancer has had nothing to do for
-#                       5 s in a row
+#   dm_settle SECONDS [QUIET]
+#                       wait until the balancer has had nothing to do for
+#                       QUIET (default 5) s in a row
 #   dm_no_oom NAME      ok unless the OOM killer ran
 #   dm_views NAME       log both views, one line
+#   dm_status KEY       first word of a key in lis_balloon's debugfs status
+#   dm_both_ready       the host is balancing and lis_balloon's status exists
+#   dm_both_idle        no request on the host, and the guest's state is 1
+#   dm_request CMD ARG  a host command (balloon PAGES, unballoon PAGES,
+#                       hot_add MB), then wait until both sides are idle
 
 SIM=/sys/kernel/debug/lis_sim
 DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
 DM_LOAD=/mnt/dmload/load
+DM_STATUS=/sys/kernel/debug/lis_balloon/status
 
 dm()
 {
@@ -102,10 +109,10 @@ dm_up()
 	wait_for "${1:-60}" dm_ready
 }
 
-# The balancer is done when it has sent no request for 5 s.
+# The balancer is done when it has sent no request for QUIET s (default 5).
 dm_settle()
 {
-	local left=$1 last n=0
+	local left=$1 quiet=${2:-5} last n=0
 
 	last=$(dm requests)
 	while [ "$left" -gt 0 ]; do
@@ -113,7 +120,7 @@ dm_settle()
 		left=$((left - 1))
 		if [ "$(dm requests)" = "$last" ] && dm_idle; then
 			n=$((n + 1))
-			[ "$n" -ge 5 ] && return 0
+			[ "$n" -ge "$quiet" ] && return 0
 		else
 			n=0
 			last=$(dm requests)
@@ -171,4 +178,24 @@ dm_refuses()
 	else
 		ok "$name"
 	fi
+}
+
+dm_status()
+{
+	sed -n "s/^$1 *: *\([^ ]*\).*/\1/p" "$DM_STATUS"
+}
+
+dm_both_ready()
+{
+	[ "$(dm state)" = ready ] && [ -e "$DM_STATUS" ]
+}
+
+dm_both_idle()
+{
+	[ "$(dm busy)" = 0 ] && [ "$(dm_status state)" = 1 ]
+}
+
+dm_request()
+{
+	dm_cmd "$@" && sleep 0.5 && wait_for 60 dm_both_idle
 }

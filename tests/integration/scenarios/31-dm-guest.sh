@@ -14,44 +14,10 @@
 # lis-memory: 1G
 # lis-timeout: 900
 
-SIM=/sys/kernel/debug/lis_sim
-STATUS=/sys/kernel/debug/lis_balloon/status
-DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
+# shellcheck source=tests/integration/dm-lib.sh
+. /lis/dm-lib.sh
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
-
-hv()
-{
-	sed -n "s/^$1=//p" "$SIM/dm"
-}
-
-hv_cmd()
-{
-	echo "$*" >"$SIM/dm"
-}
-
-# st KEY: a value of lis_balloon's debugfs status (first word).
-st()
-{
-	sed -n "s/^$1 *: *\([^ ]*\).*/\1/p" "$STATUS"
-}
-
-mem_mb()
-{
-	echo $(($(sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo) / 1024))
-}
-
-dm_dev()
-{
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$DM_CLASS" ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
-}
 
 # free_mb: MemFree plus the pages waiting in per-CPU lists (free, but not
 # in MemFree; 6.1 keeps freed 2 MiB blocks there too).
@@ -66,27 +32,6 @@ free_mb()
 counter()
 {
 	cat "$(dm_dev)/balloon/$1"
-}
-
-idle()
-{
-	[ "$(hv busy)" = 0 ] && [ "$(st state)" = 1 ]
-}
-
-ready()
-{
-	[ "$(hv state)" = ready ] && [ -e "$STATUS" ]
-}
-
-# balloon PAGES: ask for PAGES more, wait for the answer.
-balloon()
-{
-	hv_cmd balloon "$1" && sleep 0.5 && wait_for 60 idle
-}
-
-unballoon()
-{
-	hv_cmd unballoon "$1" && sleep 0.5 && wait_for 60 idle
 }
 
 no_oom()
@@ -111,9 +56,9 @@ check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
 wait_for 20 dm_dev
 check dm-device-offered dm_dev
 # Manual mode at the Startup size: only this scenario's requests.
-hv_cmd target "$(hv assigned_mb)"
+dm_cmd target "$(dm assigned_mb)"
 check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
-if ! wait_for 60 ready; then
+if ! wait_for 60 dm_both_ready; then
 	not_ok guest-ready "no DM session" "$(cat $SIM/dm)" "$(dmesg | tail -n 20)"
 	exit 0
 fi
@@ -121,54 +66,54 @@ ok guest-ready
 check autoload-alias [ "$(cat "$(dm_dev)/modalias")" = \
 	lis_vmbus:dc7450528589e2468057a307dc18a502 ]
 check driver-bound [ "$(basename "$(readlink "$(dm_dev)/driver")")" = lis_balloon ]
-echo "--- status"; cat "$STATUS"
+echo "--- status"; cat "$DM_STATUS"
 for k in host_version capabilities state page_size pages_added \
 	pages_onlined pages_ballooned total_pages_committed \
 	max_dynamic_page_count; do
-	check "status-has-$k" grep -q "^$k *: " "$STATUS"
+	check "status-has-$k" grep -q "^$k *: " "$DM_STATUS"
 done
-check status-version-2.0 [ "$(st host_version)" = 2.0 ]
-check status-page-size [ "$(st page_size)" = 4096 ]
+check status-version-2.0 [ "$(dm_status host_version)" = 2.0 ]
+check status-page-size [ "$(dm_status page_size)" = 4096 ]
 wait_for 10 [ "$(counter reports)" -ge 2 ]
 check reports-every-second [ "$(counter reports)" -ge 2 ]
-check host-sees-reports [ "$(hv reports)" -ge 2 ]
+check host-sees-reports [ "$(dm reports)" -ge 2 ]
 # The host's demand figure is the guest's committed figure.
-committed=$(st total_pages_committed)
+committed=$(dm_status total_pages_committed)
 check committed-above-floor [ "$committed" -ge $((128 * 256)) ]
 
-wait_for 30 idle
-check manual-nothing-ballooned [ "$(st pages_ballooned)" = 0 ]
+wait_for 30 dm_both_idle
+check manual-nothing-ballooned [ "$(dm_status pages_ballooned)" = 0 ]
 
 # --- balloon up and down, traced ----------------------------------------
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs none $T 2>/dev/null
 echo 1 >$T/events/lis_balloon/enable 2>/dev/null
-mt0=$(mem_mb MemTotal)
-av0=$(mem_mb MemAvailable)
-balloon 16384
-check balloon-64M-guest [ "$(st pages_ballooned)" = 16384 ]
-check balloon-64M-host [ "$(hv ballooned_pages)" = 16384 ]
-check balloon-memtotal-kept [ "$(mem_mb MemTotal)" = "$mt0" ]
-av1=$(mem_mb MemAvailable)
+mt0=$(mem MemTotal)
+av0=$(mem MemAvailable)
+dm_request balloon 16384
+check balloon-64M-guest [ "$(dm_status pages_ballooned)" = 16384 ]
+check balloon-64M-host [ "$(dm ballooned_pages)" = 16384 ]
+check balloon-memtotal-kept [ "$(mem MemTotal)" = "$mt0" ]
+av1=$(mem MemAvailable)
 echo "MemAvailable $av0 -> $av1 MiB"
 check balloon-available-fell [ $((av0 - av1)) -ge 56 ]
 check balloon-sysfs [ "$(counter pages_ballooned)" = 16384 ]
 check trace-request sh -c "grep -q 'lis_balloon_request: type=6 asked=16384 done=16384' $T/trace"
 check trace-status sh -c "grep -q 'lis_balloon_status: avail=' $T/trace"
 echo 0 >$T/events/lis_balloon/enable 2>/dev/null
-unballoon 16384
-check unballoon-guest [ "$(st pages_ballooned)" = 0 ]
-check unballoon-host [ "$(hv ballooned_pages)" = 0 ]
-check unballoon-available-back [ $(($(mem_mb MemAvailable) - av1)) -ge 40 ]
+dm_request unballoon 16384
+check unballoon-guest [ "$(dm_status pages_ballooned)" = 0 ]
+check unballoon-host [ "$(dm ballooned_pages)" = 0 ]
+check unballoon-available-back [ $(($(mem MemAvailable) - av1)) -ge 40 ]
 check no-rejected-ranges [ "$(counter unballoon_rejected)" = 0 ]
 
 # --- more than the guest can give: partial, above the floor -------------
-balloon 1048576
-got=$(st pages_ballooned)
-echo "asked 4 GiB, got $((got / 256)) MiB; MemAvailable $(mem_mb MemAvailable) MiB"
+dm_request balloon 1048576
+got=$(dm_status pages_ballooned)
+echo "asked 4 GiB, got $((got / 256)) MiB; MemAvailable $(mem MemAvailable) MiB"
 check huge-balloon-partial [ "$got" -gt 0 -a "$got" -lt 262144 ]
-check huge-balloon-host-agrees [ "$(hv ballooned_pages)" = "$got" ]
-check huge-balloon-floor-kept [ "$(mem_mb MemAvailable)" -ge 100 ]
+check huge-balloon-host-agrees [ "$(dm ballooned_pages)" = "$got" ]
+check huge-balloon-floor-kept [ "$(mem MemAvailable)" -ge 100 ]
 check huge-balloon-no-oom no_oom
 # Reclaim brings reports forward, between the ticks: a load on top of
 # the balloon, then slab reclaim (drop_caches runs every shrinker).
@@ -183,36 +128,36 @@ check pressure-reports [ "$(counter pressure_reports)" -gt "$p0" ]
 rm -f /mnt/p/f
 check pressure-no-oom no_oom
 # Still alive and answering: give it all back.
-unballoon "$got"
-check huge-unballoon [ "$(st pages_ballooned)" = 0 ]
+dm_request unballoon "$got"
+check huge-unballoon [ "$(dm_status pages_ballooned)" = 0 ]
 
 # --- 100 cycles leak nothing -------------------------------------------
 # A few cycles first, so that the xarray's and workqueue's own memory is
 # there before the baseline; caches dropped around each measurement.
-balloon 2560 && unballoon 2560
+dm_request balloon 2560 && dm_request unballoon 2560
 sync; echo 3 >/proc/sys/vm/drop_caches
 free0=$(free_mb)
-slab0=$(mem_mb SUnreclaim)
+slab0=$(mem SUnreclaim)
 n=0
 while [ $n -lt 100 ]; do
-	balloon 2560 || break
-	unballoon 2560 || break
+	dm_request balloon 2560 || break
+	dm_request unballoon 2560 || break
 	n=$((n + 1))
 done
 check cycles-100 [ $n -eq 100 ]
 sync; echo 3 >/proc/sys/vm/drop_caches
 free1=$(free_mb)
-echo "free (with per-CPU lists) $free0 -> $free1 MiB, SUnreclaim $slab0 -> $(mem_mb SUnreclaim) MiB after $n cycles"
-check cycles-no-ballooned-left [ "$(st pages_ballooned)" = 0 ]
+echo "free (with per-CPU lists) $free0 -> $free1 MiB, SUnreclaim $slab0 -> $(mem SUnreclaim) MiB after $n cycles"
+check cycles-no-ballooned-left [ "$(dm_status pages_ballooned)" = 0 ]
 # 1000 MiB went through the balloon: one 2 MiB block lost per cycle would
 # be 200 MiB.  Some drift remains (the host's bookkeeping, the kernel's).
 check cycles-no-leak [ $((free0 - free1)) -lt 32 ]
-check cycles-host-clean [ "$(hv violations)" = 0 ]
-check cycles-no-protocol-errors [ "$(hv protocol_errors)" = 0 ]
+check cycles-host-clean [ "$(dm violations)" = 0 ]
+check cycles-no-protocol-errors [ "$(dm protocol_errors)" = 0 ]
 
 # --- unload while ballooned: every page back ----------------------------
-balloon 32768
-check before-unload-ballooned [ "$(st pages_ballooned)" = 32768 ]
+dm_request balloon 32768
+check before-unload-ballooned [ "$(dm_status pages_ballooned)" = 32768 ]
 # Hibernation is refused while pages are ballooned (before any freezing).
 if grep -qw disk /sys/power/state 2>/dev/null; then
 	check hibernate-refused sh -c '! echo disk >/sys/power/state'
@@ -228,18 +173,18 @@ check unload-returns-pages [ $((av1 - av0)) -ge 96 ]
 check unload-said-so sh -c "dmesg | grep -q '32768 ballooned pages returned'"
 
 # --- version fallback ----------------------------------------------------
-hv_cmd version 0.3
+dm_cmd version 0.3
 check reload-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1 \
 	accounting=total
-if wait_for 60 ready; then
-	check fallback-to-0.3 [ "$(st host_version)" = 0.3 ]
-	hv_cmd target "$(hv assigned_mb)"
-	wait_for 30 idle
-	mt0=$(mem_mb MemTotal)
-	balloon 16384
-	check total-accounting-shrinks [ $((mt0 - $(mem_mb MemTotal))) -ge 63 ]
-	unballoon 16384
-	check total-accounting-grows-back [ "$(mem_mb MemTotal)" = "$mt0" ]
+if wait_for 60 dm_both_ready; then
+	check fallback-to-0.3 [ "$(dm_status host_version)" = 0.3 ]
+	dm_cmd target "$(dm assigned_mb)"
+	wait_for 30 dm_both_idle
+	mt0=$(mem MemTotal)
+	dm_request balloon 16384
+	check total-accounting-shrinks [ $((mt0 - $(mem MemTotal))) -ge 63 ]
+	dm_request unballoon 16384
+	check total-accounting-grows-back [ "$(mem MemTotal)" = "$mt0" ]
 else
 	not_ok fallback-to-0.3 "no DM session at 0.3" "$(dmesg | tail -n 20)"
 fi

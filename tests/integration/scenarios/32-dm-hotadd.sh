@@ -15,109 +15,61 @@
 # lis-cmdline: mem=768M memhp_default_state=online
 # lis-timeout: 600
 
-SIM=/sys/kernel/debug/lis_sim
-STATUS=/sys/kernel/debug/lis_balloon/status
-DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
+# shellcheck source=tests/integration/dm-lib.sh
+. /lis/dm-lib.sh
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
-
-hv()
-{
-	sed -n "s/^$1=//p" "$SIM/dm"
-}
-
-hv_cmd()
-{
-	echo "$*" >"$SIM/dm"
-}
-
-st()
-{
-	sed -n "s/^$1 *: *\([^ ]*\).*/\1/p" "$STATUS"
-}
-
-mem_mb()
-{
-	echo $(($(sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo) / 1024))
-}
-
-dm_dev()
-{
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$DM_CLASS" ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
-}
-
-idle()
-{
-	[ "$(hv busy)" = 0 ] && [ "$(st state)" = 1 ]
-}
-
-ready()
-{
-	[ "$(hv state)" = ready ] && [ -e "$STATUS" ]
-}
-
-hot_add()
-{
-	hv_cmd hot_add "$1" && sleep 0.5 && wait_for 60 idle
-}
 
 lis_load lis_vmbus || exit 0
 check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
 	dm_hotadd=1G@1G dm_startup_mb=768 dm_minimum_mb=512 \
 	dm_maximum_mb=1792
 wait_for 20 dm_dev
-hv_cmd target "$(hv assigned_mb)"
+dm_cmd target "$(dm assigned_mb)"
 check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
-if ! wait_for 60 ready; then
+if ! wait_for 60 dm_both_ready; then
 	not_ok guest-ready "no DM session" "$(cat $SIM/dm)" "$(dmesg | tail -n 20)"
 	exit 0
 fi
 ok guest-ready
-check hot-add-advertised [ "$(sed -n 's/^capabilities *: //p' "$STATUS")" = \
+check hot-add-advertised [ "$(sed -n 's/^capabilities *: //p' "$DM_STATUS")" = \
 	"enabled hot_add" ]
 echo "auto_online_blocks: $(cat /sys/devices/system/memory/auto_online_blocks)"
 echo "block size: $(cat /sys/devices/system/memory/block_size_bytes)"
 
 # --- region form: one block -----------------------------------------------
-mt0=$(mem_mb MemTotal)
-hv_cmd hot_add_form region
-hot_add 128
-echo "--- after 128 MiB"; cat "$STATUS"; echo "host: $(hv last_request)"
-check region-added [ "$(st pages_added)" = 32768 ]
-check region-onlined [ "$(st pages_onlined)" = 32768 ]
-check region-host [ "$(hv hot_added_mb)" = 128 ]
-mt1=$(mem_mb MemTotal)
+mt0=$(mem MemTotal)
+dm_cmd hot_add_form region
+dm_request hot_add 128
+echo "--- after 128 MiB"; cat "$DM_STATUS"; echo "host: $(dm last_request)"
+check region-added [ "$(dm_status pages_added)" = 32768 ]
+check region-onlined [ "$(dm_status pages_onlined)" = 32768 ]
+check region-host [ "$(dm hot_added_mb)" = 128 ]
+mt1=$(mem MemTotal)
 check region-memtotal-grew [ $((mt1 - mt0)) -ge 126 -a $((mt1 - mt0)) -le 128 ]
 
 # --- range-only form: two more blocks -------------------------------------
-hv_cmd hot_add_form range
-hot_add 256
-echo "host: $(hv last_request)"
-check range-added [ "$(st pages_added)" = 98304 ]
-check range-onlined [ "$(st pages_onlined)" = 98304 ]
-check range-host [ "$(hv hot_added_mb)" = 384 ]
-mt2=$(mem_mb MemTotal)
+dm_cmd hot_add_form range
+dm_request hot_add 256
+echo "host: $(dm last_request)"
+check range-added [ "$(dm_status pages_added)" = 98304 ]
+check range-onlined [ "$(dm_status pages_onlined)" = 98304 ]
+check range-host [ "$(dm hot_added_mb)" = 384 ]
+mt2=$(mem MemTotal)
 check range-memtotal-grew [ $((mt2 - mt1)) -ge 254 -a $((mt2 - mt1)) -le 256 ]
 
 # --- half a block, then the other half: a gap filled later ----------------
-hot_add 64
-echo "host: $(hv last_request)"
-check half-block-added [ "$(st pages_added)" = 131072 ]
-check half-block-half-onlined [ "$(st pages_onlined)" = 114688 ]
-mt3=$(mem_mb MemTotal)
+dm_request hot_add 64
+echo "host: $(dm last_request)"
+check half-block-added [ "$(dm_status pages_added)" = 131072 ]
+check half-block-half-onlined [ "$(dm_status pages_onlined)" = 114688 ]
+mt3=$(mem MemTotal)
 check half-block-memtotal [ $((mt3 - mt2)) -ge 62 -a $((mt3 - mt2)) -le 64 ]
-hot_add 64
-echo "host: $(hv last_request)"
-check gap-filled-no-new-block [ "$(st pages_added)" = 131072 ]
-check gap-filled-onlined [ "$(st pages_onlined)" = 131072 ]
-mt2=$(mem_mb MemTotal)
+dm_request hot_add 64
+echo "host: $(dm last_request)"
+check gap-filled-no-new-block [ "$(dm_status pages_added)" = 131072 ]
+check gap-filled-onlined [ "$(dm_status pages_onlined)" = 131072 ]
+mt2=$(mem MemTotal)
 check gap-filled-memtotal [ $((mt2 - mt3)) -ge 63 -a $((mt2 - mt3)) -le 64 ]
 
 # The new memory is usable: fill most of it.
@@ -128,23 +80,23 @@ rm -f /mnt/t/f
 # --- onlining policy "offline": the driver says why, the host is told ----
 echo offline >/sys/devices/system/memory/auto_online_blocks
 echo 2 >/sys/module/lis_balloon/parameters/online_timeout
-hot_add 128
-echo "host: $(hv last_request) stopped=$(hv hot_add_stopped)"
-check offline-nothing-added [ "$(st pages_added)" = 131072 ]
-check offline-memtotal-same [ "$(mem_mb MemTotal)" = "$mt2" ]
+dm_request hot_add 128
+echo "host: $(dm last_request) stopped=$(dm hot_add_stopped)"
+check offline-nothing-added [ "$(dm_status pages_added)" = 131072 ]
+check offline-memtotal-same [ "$(mem MemTotal)" = "$mt2" ]
 check offline-says-why sh -c "dmesg | grep -q 'hot-add disabled: hot-added memory is not onlined'"
 check offline-block-removed sh -c "dmesg | grep -q 'not online after 2 s (removed: yes)'"
-check offline-not-advertised [ "$(sed -n 's/^capabilities *: //p' "$STATUS")" = enabled ]
-check offline-host-told [ "$(hv last_request | cut -d' ' -f3)" = 0 ]
+check offline-not-advertised [ "$(sed -n 's/^capabilities *: //p' "$DM_STATUS")" = enabled ]
+check offline-host-told [ "$(dm last_request | cut -d' ' -f3)" = 0 ]
 # Later requests are answered at once, still with nothing.
 t0=$(date +%s)
-hot_add 128
+dm_request hot_add 128
 check offline-again-quick [ $(($(date +%s) - t0)) -le 5 ]
-check offline-again-nothing [ "$(st pages_added)" = 131072 ]
+check offline-again-nothing [ "$(dm_status pages_added)" = 131072 ]
 check offline-said-once [ "$(dmesg | grep -c 'hot-add disabled')" = 1 ]
 
 # --- unload: the memory stays ----------------------------------------------
 lis_unload lis_balloon
-check unload-memtotal-kept [ "$(mem_mb MemTotal)" = "$mt2" ]
+check unload-memtotal-kept [ "$(mem MemTotal)" = "$mt2" ]
 lis_unload lis_sim lis_vmbus
 dmesg_clean
