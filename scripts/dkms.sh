@@ -12,6 +12,11 @@
 #                                       the modules land, uncompressed, in
 #                                       <outdir>/modules; nothing on the
 #                                       system is touched
+#   scripts/dkms.sh roundtrip <version> <kver> <outdir>
+#                                       after "build" into <outdir>: dkms
+#                                       install into <outdir>/install, check
+#                                       every module of dkms.conf is there,
+#                                       dkms remove --all, check none is left
 #
 # The private build runs dkms 3.0.10 itself with --dkmstree/--sourcetree
 # pointing into <outdir>, so it builds exactly as a real install would
@@ -88,10 +93,50 @@ do_build()
 	done
 }
 
+# do_roundtrip <version> <kver> <outdir>: what "make dkms-install" and
+# "make dkms-remove" do, on the private tree of a do_build, with dkms's
+# --installtree instead of /lib/modules.
+do_roundtrip()
+{
+	local version=$1 kver=$2 out tree inst mod missing="" left
+	local args
+
+	out=$(cd "$3" && pwd) || return 1
+	tree=$out/tree
+	inst=$out/install
+	args=(-m lis -v "$version" --dkmstree "$tree" --sourcetree "$out/source"
+	      --installtree "$inst")
+	rm -rf "$inst"
+	mkdir -p "$inst/$kver"
+	export mok_signing_key=$out/mok.key mok_certificate=$out/mok.pub
+	dkms install "${args[@]}" -k "$kver" || return 1
+	while read -r mod; do
+		ls "$inst/$kver/updates/dkms/$mod".ko* >/dev/null 2>&1 ||
+			missing+=" $mod"
+	done < <(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' \
+		"$out/source/lis-$version/dkms.conf")
+	if [ -n "$missing" ]; then
+		echo "dkms install did not install:$missing"
+		return 1
+	fi
+	if ! dkms status "${args[@]}" | grep -q "$kver.*: installed"; then
+		echo "dkms status does not say installed:"
+		dkms status "${args[@]}"
+		return 1
+	fi
+	dkms remove "${args[@]}" --all || return 1
+	left=$(find "$inst" -name '*.ko*')
+	if [ -n "$left" ] || [ -e "$tree/lis" ]; then
+		echo "left after dkms remove: $left $(ls -d "$tree/lis" 2>/dev/null)"
+		return 1
+	fi
+	echo "dkms install and remove of lis $version for $kver: ok"
+}
+
 usage()
 {
 	echo "usage: $0 install|remove <version>" >&2
-	echo "       $0 build <version> <kver> <outdir>" >&2
+	echo "       $0 build|roundtrip <version> <kver> <outdir>" >&2
 	return 2
 }
 
@@ -101,6 +146,7 @@ main()
 	install:2) do_install "$2" ;;
 	remove:2) do_remove "$2" ;;
 	build:4) do_build "$2" "$3" "$4" ;;
+	roundtrip:4) do_roundtrip "$2" "$3" "$4" ;;
 	*) usage ;;
 	esac
 }

@@ -431,6 +431,15 @@ main()
 		else
 			tap_fail_log "build-$series" "dkms build against $kver failed" "$log"
 		fi
+		# make dkms-install / dkms-remove, into a private install tree;
+		# the modules the scenarios use were copied out already.
+		if "$LIS_ROOT/scripts/dkms.sh" roundtrip "$version" "$kver" "$out" \
+			>"$log.roundtrip" 2>&1; then
+			tap_ok "dkms-install-remove-$series"
+		else
+			tap_fail_log "dkms-install-remove-$series" \
+				"dkms install/remove against $kver failed" "$log.roundtrip"
+		fi
 		mkdir -p "$out/modules"
 		load_modules_dep "$kver"
 		for file in "${scenarios[@]}"; do

@@ -43,6 +43,38 @@ unit_tests()
 	fi
 }
 
+# install_roundtrip <log>: "make install" of the tools into a DESTDIR puts
+# the daemon, its unit and its man page where a distribution expects them
+# (and not the test client); "make uninstall" takes them all away again.
+install_roundtrip()
+{
+	local log=$1 dest=$WORK/destdir file missing="" left
+
+	rm -rf "$dest"
+	if ! make -C "$WORK/tools" install DESTDIR="$dest" >"$log" 2>&1; then
+		tap_fail_log tools-install "make -C tools install DESTDIR=... failed" "$log"
+		return
+	fi
+	for file in usr/sbin/lis-vssd lib/systemd/system/lis-vssd.service \
+		usr/share/man/man8/lis-vssd.8; do
+		[ -f "$dest/$file" ] || missing+=" /$file"
+	done
+	if [ -n "$missing" ]; then
+		tap_fail tools-install "not installed:$missing" "$(find "$dest" -type f)"
+	elif find "$dest" -name 'lis-vss-test*' | grep -q .; then
+		tap_fail tools-install "the test client was installed"
+	else
+		tap_ok tools-install
+	fi
+	make -C "$WORK/tools" uninstall DESTDIR="$dest" >>"$log" 2>&1
+	left=$(find "$dest" -type f)
+	if [ -z "$left" ]; then
+		tap_ok tools-uninstall
+	else
+		tap_fail tools-uninstall "left after make uninstall:" "$left"
+	fi
+}
+
 main()
 {
 	local log=$LIS_LOGS/userspace
@@ -66,6 +98,7 @@ main()
 	else
 		tap_fail lis-vssd/help "lis-vssd --help failed or does not document --plan"
 	fi
+	install_roundtrip "$log-install.log"
 	make -C "$WORK/tools" clean >/dev/null 2>&1
 	if make -C "$WORK/tools" LDFLAGS=-static -j"$LIS_JOBS" \
 		>"$log-static.log" 2>&1; then
