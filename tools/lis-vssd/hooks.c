@@ -6,7 +6,9 @@
  * Every regular, executable file of the hook directory whose name does
  * not start with '.' or end with '~' (editor and package-manager leftovers
  * such as ".dpkg-new" names start with the file name, so the directory
- * should hold only hooks) is run with one argument:
+ * should hold only hooks) is run with one argument.  The directory and
+ * each hook must belong to root (or the daemon's user) and be writable by
+ * no one else; otherwise nothing runs and the backup fails.  The argument:
  *
  *   pre-freeze   in name order, before anything is frozen.  The first
  *                hook that fails (non-zero exit, killed, or still running
@@ -50,37 +52,6 @@ static int hook_filter(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 0 && d->d_name[n - 1] != '~';
 }
 
-/* list: the hooks of @dir, sorted by name, in *@out; how many, or -errno. */
-static int list(const char *dir, char ***out)
-{
-	struct dirent **ents;
-	char **paths;
-	int n, i, nr = 0;
-
-	*out = NULL;
-	n = scandir(dir, &ents, hook_filter, alphasort);
-	if (n < 0)
-		return errno == ENOENT ? 0 : -errno;
-	paths = calloc((size_t)n + 1, sizeof(*paths));
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		char *p = NULL;
-
-		if (paths && asprintf(&p, "%s/%s", dir, ents[i]->d_name) > 0 &&
-		    !stat(p, &st) && S_ISREG(st.st_mode) &&
-		    !access(p, X_OK))
-			paths[nr++] = p;
-		else
-			free(p);
-		free(ents[i]);
-	}
-	free(ents);
-	if (!paths)
-		return -ENOMEM;
-	*out = paths;
-	return nr;
-}
-
 static void free_list(char **paths, int n)
 {
 	int i;
@@ -88,6 +59,74 @@ static void free_list(char **paths, int n)
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+}
+
+/*
+ * unsafe: why the daemon, which runs as root, must not trust @st (the hook
+ * directory or a hook, symbolic links followed): someone other than root
+ * or the daemon's own user could change it.  NULL when it is safe.
+ */
+static const char *unsafe(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "owned by another user";
+	if (st->st_mode & 0022)	/* group or others may write */
+		return "writable by group or others";
+	return NULL;
+}
+
+/*
+ * list: the hooks of @dir, sorted by name, in *@out; how many, or -errno.
+ * -EPERM when the directory, or any file that would run, is unsafe (so a
+ * backup fails loudly rather than run someone else's code as root, or go
+ * on without a hook an application counts on).
+ */
+static int list(const char *dir, char ***out)
+{
+	struct dirent **ents;
+	struct stat st;
+	const char *why;
+	char **paths;
+	int n, i, nr = 0, ret = 0;
+
+	*out = NULL;
+	if (stat(dir, &st))
+		return errno == ENOENT ? 0 : -errno;
+	why = S_ISDIR(st.st_mode) ? unsafe(&st) : "not a directory";
+	if (why) {
+		err("hook directory %s: %s: no hook runs", dir, why);
+		return -EPERM;
+	}
+	n = scandir(dir, &ents, hook_filter, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	paths = calloc((size_t)n + 1, sizeof(*paths));
+	for (i = 0; i < n; i++) {
+		char *p = NULL;
+
+		if (paths && asprintf(&p, "%s/%s", dir, ents[i]->d_name) > 0 &&
+		    !stat(p, &st) && S_ISREG(st.st_mode) &&
+		    !access(p, X_OK)) {
+			why = unsafe(&st);
+			if (why) {
+				err("hook %s: %s: not run", p, why);
+				ret = -EPERM;
+			}
+			paths[nr++] = p;
+		} else {
+			free(p);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (!paths)
+		return -ENOMEM;
+	if (ret) {
+		free_list(paths, nr);
+		return ret;
+	}
+	*out = paths;
+	return nr;
 }
 
 /* log_output: what the hook printed, one log line per line. */
@@ -203,7 +242,8 @@ static int run(const char *path, const char *phase, unsigned int timeout_ms)
  *
  * Return: 0 when every hook succeeded, else the first failure's -errno
  * (-ETIMEDOUT or -ECHILD), after "post-thaw" ran for those that had
- * already succeeded.
+ * already succeeded; -EPERM (nothing ran) when the directory or a hook
+ * is unsafe.
  */
 int vssd_hooks_pre_freeze(const char *dir, unsigned int timeout_ms)
 {
@@ -212,7 +252,8 @@ int vssd_hooks_pre_freeze(const char *dir, unsigned int timeout_ms)
 
 	n = list(dir, &paths);
 	if (n < 0) {
-		err("hook directory %s: %s", dir, strerror(-n));
+		if (n != -EPERM)	/* list() said why */
+			err("hook directory %s: %s", dir, strerror(-n));
 		return n;
 	}
 	for (i = 0; i < n; i++) {

@@ -180,6 +180,49 @@ static void test_closed_output(void)
 	result("hooks-closed-output-timeout", ok);
 }
 
+/*
+ * Hooks run as root: one that someone else could have written fails the
+ * backup and nothing runs, not even the safe ones.
+ */
+static void test_unsafe(void)
+{
+	char body[240], path[160];
+	bool ok = true;
+
+	clear();
+	snprintf(body, sizeof(body), LOG_TO_TRAIL("a") "%s", trail);
+	hook("10-a", body, 0755);
+	hook("20-group-writable", body, 0775);
+	CHECK(vssd_hooks_pre_freeze(dir, 5000) == -EPERM);
+	CHECK(vssd_hooks_post_thaw(dir, 5000) == -EPERM);
+	CHECK(!strcmp(got(), ""));
+	hook("20-group-writable", body, 0755);
+	hook("30-world-writable", body, 0757);
+	CHECK(vssd_hooks_pre_freeze(dir, 5000) == -EPERM);
+	CHECK(!strcmp(got(), ""));
+	clear();
+	hook("10-a", body, 0755);
+	/* another user's hook (only root can make one) */
+	if (geteuid() == 0) {
+		hook("20-nobody", body, 0755);
+		snprintf(path, sizeof(path), "%s/20-nobody", dir);
+		CHECK(!chown(path, 65534, 65534));
+		CHECK(vssd_hooks_pre_freeze(dir, 5000) == -EPERM);
+		CHECK(!strcmp(got(), ""));
+		unlink(path);
+	}
+	/* a world-writable directory: nothing in it runs */
+	chmod(dir, 0777);
+	CHECK(vssd_hooks_pre_freeze(dir, 5000) == -EPERM);
+	CHECK(!strcmp(got(), ""));
+	chmod(dir, 0700);
+	CHECK(vssd_hooks_pre_freeze(dir, 5000) == 0);
+	CHECK(!strcmp(got(), "a pre-freeze "));
+	if (!ok)
+		printf("# trail: %s\n", got());
+	result("hooks-unsafe-refused", ok);
+}
+
 int main(void)
 {
 	char cmd[100];
@@ -189,13 +232,14 @@ int main(void)
 		return 1;
 	snprintf(trail, sizeof(trail), "%s.trail", dir);
 	vssd_log_init("test_hooks", false, false);
-	printf("TAP version 13\n1..6\n");
+	printf("TAP version 13\n1..7\n");
 	test_missing_dir();
 	test_order();
 	test_failure_undoes();
 	test_timeout();
 	test_leftover_child();
 	test_closed_output();
+	test_unsafe();
 	clear();
 	snprintf(cmd, sizeof(cmd), "rmdir %s", dir);
 	if (system(cmd))
