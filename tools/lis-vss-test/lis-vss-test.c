@@ -17,6 +17,7 @@
  *   -d MS       wait MS milliseconds before answering
  *   -n N        exit after N requests (default: run until killed)
  *   -2          also try to open the device a second time (prints errno)
+ *   -u UID      become UID (and its group) before opening the device
  *
  * One line on stdout per event, flushed at once, e.g.
  *   hello 0 version=1
@@ -48,6 +49,7 @@ static const char *err_name(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case EROFS: return "EROFS";
 	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
 	case EINVAL: return "EINVAL";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case ENODEV: return "ENODEV";
@@ -72,9 +74,10 @@ int main(int argc, char **argv)
 	struct lis_vss_hello hello = { LIS_VSS_UAPI_VERSION, 0 };
 	unsigned int nmounts = 0, delay = 0, i;
 	int opt, dev, count = -1, second = 0;
+	unsigned long uid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "v:f:m:d:n:2")) != -1) {
+	while ((opt = getopt(argc, argv, "v:f:m:d:n:2u:")) != -1) {
 		switch (opt) {
 		case 'v':
 			hello.version = strtoul(optarg, NULL, 0);
@@ -94,6 +97,13 @@ int main(int argc, char **argv)
 			break;
 		case '2':
 			second = 1;
+			break;
+		case 'u':
+			uid = strtoul(optarg, NULL, 0);
+			if (setgid(uid) || setuid(uid)) {
+				printf("setuid %s\n", err_name(errno));
+				return 1;
+			}
 			break;
 		default:
 			fprintf(stderr, "usage: see the comment in lis-vss-test.c\n");

@@ -109,6 +109,13 @@ TRACING=/sys/kernel/tracing
 mount -t tracefs none $TRACING 2>/dev/null
 echo 1 >$TRACING/events/lis_vss/enable
 
+# Only CAP_SYS_ADMIN opens the device: the node is root's (0600), and the
+# driver checks the capability itself when the node is opened up.
+check open-nobody-eacces sh -c 'lis-vss-test -u 65534 | grep -qx "open EACCES"'
+chmod 0666 /dev/lis_vss
+check open-nobody-eperm sh -c 'lis-vss-test -u 65534 | grep -qx "open EPERM"'
+chmod 0600 /dev/lis_vss
+
 # A full backup.  /mnt/c is frozen by the administrator beforehand.
 fsfreeze --freeze /mnt/c
 client /tmp/c1 -2 -f /mnt/a -f /mnt/a-bind -f /mnt/b -f /mnt/c -f /mnt/ro -f /
