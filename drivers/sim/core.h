@@ -197,25 +197,121 @@ enum lis_sim_chan_fault_kind {
 	LIS_SIM_FAULT_CORRUPT_WRITE_INDEX,
 	LIS_SIM_FAULT_CORRUPT_READ_INDEX,
 	LIS_SIM_FAULT_CORRUPT_DESC,
+	LIS_SIM_FAULT_RESCIND_AT,
+};
+
+/*
+ * The points of the open and close sequences where `rescind-at` makes the
+ * host rescind a channel.  "On receipt" steps rescind instead of handling
+ * the guest's message (no answer); the others rescind right after the
+ * host's answer went out.
+ */
+enum lis_sim_step {
+	LIS_SIM_STEP_GPADL_HEADER,	/* on receipt of GPADL_HEADER */
+	LIS_SIM_STEP_GPADL_BODY,	/* on receipt of a GPADL_BODY */
+	LIS_SIM_STEP_GPADL_CREATED,	/* after GPADL_CREATED (success) */
+	LIS_SIM_STEP_OPEN,		/* on receipt of OPENCHANNEL */
+	LIS_SIM_STEP_OPEN_RESULT,	/* after OPENCHANNEL_RESULT (success) */
+	LIS_SIM_STEP_CLOSE,		/* after handling CLOSECHANNEL */
+	LIS_SIM_STEP_GPADL_TEARDOWN,	/* on receipt of GPADL_TEARDOWN */
+	LIS_SIM_STEP_GPADL_TORNDOWN,	/* after GPADL_TORNDOWN */
+	LIS_SIM_NR_STEPS
+};
+
+/* What chaos mode can do; a bit each in lis_sim_chaos.kinds. */
+enum lis_sim_chaos_kind {
+	LIS_SIM_CHAOS_DROP,	/* messages: not sent */
+	LIS_SIM_CHAOS_DUP,	/* messages: sent twice */
+	LIS_SIM_CHAOS_DELAY,	/* messages: sent 1 to 500 ms late */
+	LIS_SIM_CHAOS_REORDER,	/* messages: sent after the next one */
+	LIS_SIM_CHAOS_INDEX,	/* packets: a ring index corrupted */
+	LIS_SIM_CHAOS_DESC,	/* packets: the descriptor corrupted */
+	LIS_SIM_CHAOS_NR
+};
+
+#define LIS_SIM_CHAOS_MSG_KINDS	(BIT(LIS_SIM_CHAOS_DROP) |		\
+				 BIT(LIS_SIM_CHAOS_DUP) |		\
+				 BIT(LIS_SIM_CHAOS_DELAY) |		\
+				 BIT(LIS_SIM_CHAOS_REORDER))
+#define LIS_SIM_CHAOS_PKT_KINDS	(BIT(LIS_SIM_CHAOS_INDEX) |		\
+				 BIT(LIS_SIM_CHAOS_DESC))
+#define LIS_SIM_CHAOS_ALL	(LIS_SIM_CHAOS_MSG_KINDS |		\
+				 LIS_SIM_CHAOS_PKT_KINDS)
+
+/* What lis_sim_fault_msg() tells lis_sim_host_post() to do. */
+enum lis_sim_msg_fate {
+	LIS_SIM_MSG_SEND,
+	LIS_SIM_MSG_DROP,
+	LIS_SIM_MSG_DUP,
+	LIS_SIM_MSG_DELAY,
+	LIS_SIM_MSG_REORDER,
+};
+
+/**
+ * struct lis_sim_chaos - the random fault mode
+ * @on: armed
+ * @seed: as given, for `faults` to show
+ * @state: the xorshift64* state
+ * @permille: chance, per message or packet, of a fault
+ * @kinds: enabled faults, a bit per enum lis_sim_chaos_kind
+ * @msgs: host messages considered
+ * @pkts: host packets considered
+ * @done: faults made, per enum lis_sim_chaos_kind
+ *
+ * Protected by lis_sim.lock.  The counters survive `chaos off` and are
+ * reset by the next `chaos <seed> ...`.
+ */
+struct lis_sim_chaos {
+	bool on;
+	u64 seed;
+	u64 state;
+	u32 permille;
+	u32 kinds;
+	u64 msgs;
+	u64 pkts;
+	u64 done[LIS_SIM_CHAOS_NR];
 };
 
 /**
  * struct lis_sim_faults - armed faults, each fires once
  * @drop: per host message type: how many of the next ones to drop
+ * @dup: per host message type: how many of the next ones to send twice
+ * @reorder: per host message type: how many of the next ones to hold back
+ *	until the host's following message
  * @delay_ms: per host message type: delay the next one by this much
  * @chan: per-channel faults, by relid (kind NONE: slot free)
  * @chan.kind: enum lis_sim_chan_fault_kind
  * @chan.relid: the channel
+ * @chan.step: LIS_SIM_FAULT_RESCIND_AT: enum lis_sim_step
  *
  * Protected by lis_sim.lock.
  */
 struct lis_sim_faults {
 	u32 drop[LIS_CHMSG_MAX];
+	u32 dup[LIS_CHMSG_MAX];
+	u32 reorder[LIS_CHMSG_MAX];
 	u32 delay_ms[LIS_CHMSG_MAX];
 	struct {
 		int kind;
 		u32 relid;
+		int step;
 	} chan[LIS_SIM_MAX_CHAN_FAULTS];
+};
+
+/**
+ * struct lis_sim_held - a host message held back by a reorder fault
+ * @valid: a message is held
+ * @len: bytes in @msg
+ * @msg: the message
+ * @work: sends it anyway if no other message follows in time
+ *
+ * Protected by lis_sim.lock (@work takes it).
+ */
+struct lis_sim_held {
+	bool valid;
+	u32 len;
+	u8 msg[LIS_HV_MSG_PAYLOAD];
+	struct delayed_work work;
 };
 
 /**
@@ -251,6 +347,8 @@ enum lis_sim_trace_note {
 	LIS_SIM_NOTE_DELAYED,	/* a fault delayed it; this is the delivery */
 	LIS_SIM_NOTE_REFUSED,	/* the hypervisor refused the post */
 	LIS_SIM_NOTE_CORRUPT,	/* a fault corrupted its descriptor */
+	LIS_SIM_NOTE_DUP,	/* a fault sent it a second time */
+	LIS_SIM_NOTE_REORDERED,	/* a fault held it back; this is the delivery */
 };
 
 /**
@@ -297,6 +395,8 @@ struct lis_sim_trace {
  * @gpadl_pages: frames in @gpadls
  * @classes: registered device classes
  * @faults: armed faults
+ * @held: the message a reorder fault holds back
+ * @chaos: the random fault mode
  * @trace: the event trace (own lock)
  * @debugfs: the debugfs directory
  * @dm: the Dynamic Memory host (dm_host.h); set at init, its state is
@@ -334,6 +434,8 @@ struct lis_sim {
 	unsigned long gpadl_pages;
 	struct list_head classes;
 	struct lis_sim_faults faults;
+	struct lis_sim_held held;
+	struct lis_sim_chaos chaos;
 
 	struct lis_sim_trace trace;
 	struct dentry *debugfs;
@@ -363,6 +465,9 @@ int lis_sim_host_call(struct lis_sim *sim,
 struct lis_sim_chan *lis_sim_chan_find(struct lis_sim *sim, u32 relid);
 int lis_sim_offer(struct lis_sim *sim, const char *class_name);
 int lis_sim_rescind(struct lis_sim *sim, u32 relid);
+bool lis_sim_rescind_at(struct lis_sim *sim, u32 relid, int step);
+void lis_sim_held_flush(struct lis_sim *sim);
+void lis_sim_held_cancel(struct lis_sim *sim);
 const char *lis_sim_chan_state_name(int state);
 int lis_sim_parse_version(const char *s, u32 *version);
 
@@ -398,8 +503,10 @@ void lis_vss_host_exit(struct lis_sim *sim);
 extern const struct file_operations lis_vss_host_fops;
 
 /* fault.c: fault injection */
-bool lis_sim_fault_take_drop(struct lis_sim *sim, u32 type);
-unsigned int lis_sim_fault_take_delay(struct lis_sim *sim, u32 type);
+int lis_sim_fault_msg(struct lis_sim *sim, u32 type, unsigned int *ms);
+int lis_sim_fault_packet(struct lis_sim *sim, u32 relid);
+bool lis_sim_fault_take_rescind(struct lis_sim *sim, u32 relid, int step);
+const char *lis_sim_step_name(int step);
 bool lis_sim_fault_chan_armed(struct lis_sim *sim, u32 relid, int kind);
 bool lis_sim_fault_take_chan(struct lis_sim *sim, u32 relid, int kind);
 int lis_sim_fault_command(struct lis_sim *sim, char *cmd);

@@ -383,14 +383,15 @@ static int lis_sim_sent(struct lis_sim_chan *ch, int ret,
 }
 
 /*
- * An armed descriptor fault: write @desc, then the @nbody (at most 2)
- * pieces of @body, with the data offset past the packet's end.  Returns
- * -ENOENT, writing nothing, if no such fault is armed for @ch.
+ * An armed descriptor fault, or chaos mode's (@chaos): write @desc, then
+ * the @nbody (at most 2) pieces of @body, with the data offset past the
+ * packet's end.  Returns -ENOENT, writing nothing, if there is no such
+ * fault for @ch.
  */
 static int lis_sim_write_corrupt(struct lis_sim_chan *ch,
 				 const struct lis_vmpacket_desc *desc,
 				 const struct lis_kvec *body,
-				 unsigned int nbody)
+				 unsigned int nbody, bool chaos)
 {
 	struct lis_sim *sim = ch->sim;
 	struct lis_vmpacket_desc bad = *desc;
@@ -398,8 +399,8 @@ static int lis_sim_write_corrupt(struct lis_sim_chan *ch,
 	bool signal;
 	int ret;
 
-	if (!lis_sim_fault_chan_armed(sim, ch->relid,
-				      LIS_SIM_FAULT_CORRUPT_DESC))
+	if (!chaos && !lis_sim_fault_chan_armed(sim, ch->relid,
+						LIS_SIM_FAULT_CORRUPT_DESC))
 		return -ENOENT;
 	if (WARN_ON_ONCE(nbody > ARRAY_SIZE(vec) - 1))
 		return -EINVAL;
@@ -407,12 +408,21 @@ static int lis_sim_write_corrupt(struct lis_sim_chan *ch,
 	bad.offset8 = bad.len8 + 1;
 	ret = lis_ring_write(&ch->out, vec, nbody + 1, &signal);
 	if (!ret) {
-		lis_sim_fault_take_chan(sim, ch->relid,
-					LIS_SIM_FAULT_CORRUPT_DESC);
+		if (!chaos)
+			lis_sim_fault_take_chan(sim, ch->relid,
+						LIS_SIM_FAULT_CORRUPT_DESC);
 		pr_info("fault: corrupted a packet descriptor on relid %u\n",
 			ch->relid);
 	}
 	return lis_sim_sent(ch, ret, desc, LIS_SIM_NOTE_CORRUPT, signal);
+}
+
+/* Chaos mode's index fault, once the packet (@ret 0) is in the ring. */
+static void lis_sim_chaos_index(struct lis_sim_chan *ch, int ret, int fault)
+{
+	if (!ret && (fault == LIS_SIM_FAULT_CORRUPT_WRITE_INDEX ||
+		     fault == LIS_SIM_FAULT_CORRUPT_READ_INDEX))
+		lis_sim_chan_corrupt(ch, fault);
 }
 
 /**
@@ -438,17 +448,22 @@ int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
 	const struct lis_kvec body = { .base = buf, .len = len };
 	struct lis_vmpacket_desc desc;
 	bool signal;
+	int fault;
 	int ret;
 
 	ret = lis_ring_inband_desc(&desc, type, flags, trans_id, len);
 	if (ret)
 		return ret;
-	ret = lis_sim_write_corrupt(ch, &desc, &body, 1);
+	fault = lis_sim_fault_packet(ch->sim, ch->relid);
+	ret = lis_sim_write_corrupt(ch, &desc, &body, 1,
+				    fault == LIS_SIM_FAULT_CORRUPT_DESC);
 	if (ret != -ENOENT)
 		return ret;
 	ret = lis_ring_write_inband_vec(&ch->out, &body, 1, type, flags,
 					trans_id, &desc, &signal);
-	return lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
+	ret = lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
+	lis_sim_chaos_index(ch, ret, fault);
+	return ret;
 }
 
 /**
@@ -471,6 +486,7 @@ int lis_sim_send_back(struct lis_sim_chan *ch)
 	struct lis_kvec *body = &vec[1];
 	u32 pos, rest, first;
 	bool signal;
+	int fault;
 	int ret;
 
 	if (!in->pkt_len || in->broken)
@@ -485,11 +501,15 @@ int lis_sim_send_back(struct lis_sim_chan *ch)
 	body[0].len = first;
 	body[1].base = in->data;
 	body[1].len = rest - first;
-	ret = lis_sim_write_corrupt(ch, &desc, body, 2);
+	fault = lis_sim_fault_packet(ch->sim, ch->relid);
+	ret = lis_sim_write_corrupt(ch, &desc, body, 2,
+				    fault == LIS_SIM_FAULT_CORRUPT_DESC);
 	if (ret != -ENOENT)
 		return ret;
 	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);
-	return lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
+	ret = lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
+	lis_sim_chaos_index(ch, ret, fault);
+	return ret;
 }
 
 /**

@@ -4,19 +4,38 @@
  * the host consumes each one the next time it applies.
  *
  *   drop <msgtype>                 drop the next host message of that type
+ *   dup <msgtype>                  send the next one twice
  *   delay <msgtype> <ms>           deliver the next one <ms> later
+ *   reorder <msgtype>              hold the next one back and send it
+ *                                  right after the host's following
+ *                                  message (or after 500 ms if none)
  *   refuse-open <relid>            refuse the next OPENCHANNEL of relid
  *   corrupt <relid> write_index    corrupt a host-written ring index or
  *   corrupt <relid> read_index     the next packet descriptor of relid,
  *   corrupt <relid> desc           once
- *   clear                          disarm everything
+ *   rescind-at <relid> <step>      rescind relid at that step of its next
+ *                                  open or close (enum lis_sim_step)
+ *   chaos <seed> <permille> [<kinds>]
+ *                                  from now on, each host message or
+ *                                  packet suffers a random fault with that
+ *                                  probability; kinds is a comma list of
+ *                                  drop,dup,delay,reorder,index,desc
+ *                                  (default all)
+ *   chaos off                      stop the random faults
+ *   clear                          disarm every one-shot fault (and send
+ *                                  a held-back message now)
  *
  * <msgtype> is a name as the trace prints it (OPENCHANNEL_RESULT, any
  * case) or its number.  Reading `faults` lists what is armed, one command
- * per line.
+ * per line, then chaos mode's counters ("chaos: ...").
+ *
+ * Chaos mode is deterministic for a seed: its own xorshift64* generator
+ * decides, in the host's one thread, so the same seed and the same guest
+ * behaviour give the same faults.
  *
  * Context: everything here runs with lis_sim.lock held.
  */
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -31,7 +50,44 @@ static const char * const lis_sim_chan_fault_names[] = {
 	[LIS_SIM_FAULT_CORRUPT_WRITE_INDEX] = "write_index",
 	[LIS_SIM_FAULT_CORRUPT_READ_INDEX] = "read_index",
 	[LIS_SIM_FAULT_CORRUPT_DESC] = "desc",
+	[LIS_SIM_FAULT_RESCIND_AT] = "rescind-at",
 };
+
+static const char * const lis_sim_step_names[LIS_SIM_NR_STEPS] = {
+	[LIS_SIM_STEP_GPADL_HEADER] = "gpadl-header",
+	[LIS_SIM_STEP_GPADL_BODY] = "gpadl-body",
+	[LIS_SIM_STEP_GPADL_CREATED] = "gpadl-created",
+	[LIS_SIM_STEP_OPEN] = "open",
+	[LIS_SIM_STEP_OPEN_RESULT] = "open-result",
+	[LIS_SIM_STEP_CLOSE] = "close",
+	[LIS_SIM_STEP_GPADL_TEARDOWN] = "gpadl-teardown",
+	[LIS_SIM_STEP_GPADL_TORNDOWN] = "gpadl-torndown",
+};
+
+static const char * const lis_sim_chaos_names[LIS_SIM_CHAOS_NR] = {
+	[LIS_SIM_CHAOS_DROP] = "drop",
+	[LIS_SIM_CHAOS_DUP] = "dup",
+	[LIS_SIM_CHAOS_DELAY] = "delay",
+	[LIS_SIM_CHAOS_REORDER] = "reorder",
+	[LIS_SIM_CHAOS_INDEX] = "index",
+	[LIS_SIM_CHAOS_DESC] = "desc",
+};
+
+/* Longest delay chaos mode gives a message. */
+#define LIS_SIM_CHAOS_MAX_DELAY_MS	500
+
+/**
+ * lis_sim_step_name() - printable name of a rescind-at step
+ * @step: enum lis_sim_step
+ *
+ * Return: a static string, as `rescind-at` takes it.
+ */
+const char *lis_sim_step_name(int step)
+{
+	if (step < 0 || step >= LIS_SIM_NR_STEPS)
+		return "?";
+	return lis_sim_step_names[step];
+}
 
 /* The message types a host sends: the only ones worth dropping. */
 static bool lis_sim_host_sends(u32 type)
@@ -52,39 +108,127 @@ static bool lis_sim_host_sends(u32 type)
 	}
 }
 
-/**
- * lis_sim_fault_take_drop() - consume an armed drop fault
- * @sim: the simulator
- * @type: the host message type about to be sent
- *
- * Return: true if the message must be dropped.
- */
-bool lis_sim_fault_take_drop(struct lis_sim *sim, u32 type)
+/* xorshift64*: small, fast, and the same sequence for the same seed. */
+static u64 lis_sim_chaos_next(struct lis_sim_chaos *c)
 {
-	lockdep_assert_held(&sim->lock);
-	if (type >= LIS_CHMSG_MAX || !sim->faults.drop[type])
+	u64 x = c->state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	c->state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/*
+ * Roll the dice for one message or packet: return an enabled kind of
+ * @mask, chosen uniformly, or -1 for no fault.
+ */
+static int lis_sim_chaos_roll(struct lis_sim_chaos *c, u32 mask)
+{
+	int kinds[LIS_SIM_CHAOS_NR];
+	unsigned int n = 0, i;
+
+	mask &= c->kinds;
+	if (!c->on || !mask)
+		return -1;
+	if ((lis_sim_chaos_next(c) >> 32) % 1000 >= c->permille)
+		return -1;
+	for (i = 0; i < LIS_SIM_CHAOS_NR; i++)
+		if (mask & BIT(i))
+			kinds[n++] = i;
+	i = kinds[(lis_sim_chaos_next(c) >> 32) % n];
+	c->done[i]++;
+	return i;
+}
+
+/* Consume one armed count of @arr[@type]. */
+static bool lis_sim_take(u32 *arr, u32 type)
+{
+	if (!arr[type])
 		return false;
-	sim->faults.drop[type]--;
+	arr[type]--;
 	return true;
 }
 
 /**
- * lis_sim_fault_take_delay() - consume an armed delay fault
+ * lis_sim_fault_msg() - what happens to a host message about to be sent
  * @sim: the simulator
- * @type: the host message type about to be sent
+ * @type: its type
+ * @ms: LIS_SIM_MSG_DELAY: the delay in milliseconds
  *
- * Return: the delay in milliseconds, or 0.
+ * Consumes an armed one-shot fault for @type if there is one; otherwise
+ * chaos mode, if on, may pick a fault.
+ *
+ * Return: enum lis_sim_msg_fate.
  */
-unsigned int lis_sim_fault_take_delay(struct lis_sim *sim, u32 type)
+int lis_sim_fault_msg(struct lis_sim *sim, u32 type, unsigned int *ms)
 {
-	unsigned int ms;
+	struct lis_sim_faults *f = &sim->faults;
+	struct lis_sim_chaos *c = &sim->chaos;
 
 	lockdep_assert_held(&sim->lock);
-	if (type >= LIS_CHMSG_MAX)
-		return 0;
-	ms = sim->faults.delay_ms[type];
-	sim->faults.delay_ms[type] = 0;
-	return ms;
+	if (type < LIS_CHMSG_MAX) {
+		if (lis_sim_take(f->drop, type))
+			return LIS_SIM_MSG_DROP;
+		if (lis_sim_take(f->dup, type))
+			return LIS_SIM_MSG_DUP;
+		if (lis_sim_take(f->reorder, type))
+			return LIS_SIM_MSG_REORDER;
+		if (f->delay_ms[type]) {
+			*ms = f->delay_ms[type];
+			f->delay_ms[type] = 0;
+			return LIS_SIM_MSG_DELAY;
+		}
+	}
+	if (!c->on)
+		return LIS_SIM_MSG_SEND;
+	c->msgs++;
+	switch (lis_sim_chaos_roll(c, LIS_SIM_CHAOS_MSG_KINDS)) {
+	case LIS_SIM_CHAOS_DROP:
+		return LIS_SIM_MSG_DROP;
+	case LIS_SIM_CHAOS_DUP:
+		return LIS_SIM_MSG_DUP;
+	case LIS_SIM_CHAOS_REORDER:
+		return LIS_SIM_MSG_REORDER;
+	case LIS_SIM_CHAOS_DELAY:
+		*ms = 1 + (lis_sim_chaos_next(c) >> 32) %
+			  LIS_SIM_CHAOS_MAX_DELAY_MS;
+		return LIS_SIM_MSG_DELAY;
+	default:
+		return LIS_SIM_MSG_SEND;
+	}
+}
+
+/**
+ * lis_sim_fault_packet() - chaos mode's fault for a host packet
+ * @sim: the simulator
+ * @relid: the channel it is for
+ *
+ * One-shot descriptor faults are handled by the sender (device.c).
+ *
+ * Return: LIS_SIM_FAULT_NONE, LIS_SIM_FAULT_CORRUPT_DESC (write it with a
+ * bad descriptor), or LIS_SIM_FAULT_CORRUPT_WRITE_INDEX or
+ * LIS_SIM_FAULT_CORRUPT_READ_INDEX (corrupt that index after writing it).
+ */
+int lis_sim_fault_packet(struct lis_sim *sim, u32 relid)
+{
+	struct lis_sim_chaos *c = &sim->chaos;
+
+	lockdep_assert_held(&sim->lock);
+	if (!c->on)
+		return LIS_SIM_FAULT_NONE;
+	c->pkts++;
+	switch (lis_sim_chaos_roll(c, LIS_SIM_CHAOS_PKT_KINDS)) {
+	case LIS_SIM_CHAOS_DESC:
+		return LIS_SIM_FAULT_CORRUPT_DESC;
+	case LIS_SIM_CHAOS_INDEX:
+		return lis_sim_chaos_next(c) & BIT_ULL(40) ?
+			LIS_SIM_FAULT_CORRUPT_READ_INDEX :
+			LIS_SIM_FAULT_CORRUPT_WRITE_INDEX;
+	default:
+		return LIS_SIM_FAULT_NONE;
+	}
 }
 
 static int lis_sim_chan_fault_find(struct lis_sim *sim, u32 relid, int kind)
@@ -130,6 +274,30 @@ bool lis_sim_fault_take_chan(struct lis_sim *sim, u32 relid, int kind)
 	return true;
 }
 
+/**
+ * lis_sim_fault_take_rescind() - consume a rescind-at fault
+ * @sim: the simulator
+ * @relid: the channel
+ * @step: enum lis_sim_step the host is at
+ *
+ * Return: true if relid must be rescinded now.
+ */
+bool lis_sim_fault_take_rescind(struct lis_sim *sim, u32 relid, int step)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sim->lock);
+	for (i = 0; i < LIS_SIM_MAX_CHAN_FAULTS; i++) {
+		if (sim->faults.chan[i].kind == LIS_SIM_FAULT_RESCIND_AT &&
+		    sim->faults.chan[i].relid == relid &&
+		    sim->faults.chan[i].step == step) {
+			sim->faults.chan[i].kind = LIS_SIM_FAULT_NONE;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int lis_sim_parse_msgtype(const char *s, u32 *type)
 {
 	u32 t;
@@ -158,7 +326,8 @@ static int lis_sim_parse_relid(const char *s, u32 *relid)
 	return 0;
 }
 
-static int lis_sim_arm_chan(struct lis_sim *sim, u32 relid, int kind)
+static int lis_sim_arm_chan(struct lis_sim *sim, u32 relid, int kind,
+			    int step)
 {
 	struct lis_sim_chan *ch = lis_sim_chan_find(sim, relid);
 	unsigned int i;
@@ -174,6 +343,7 @@ static int lis_sim_arm_chan(struct lis_sim *sim, u32 relid, int kind)
 		if (sim->faults.chan[i].kind == LIS_SIM_FAULT_NONE) {
 			sim->faults.chan[i].kind = kind;
 			sim->faults.chan[i].relid = relid;
+			sim->faults.chan[i].step = step;
 			return 0;
 		}
 	}
@@ -201,7 +371,86 @@ static int lis_sim_fault_corrupt(struct lis_sim *sim, const char *relid_s,
 			what);
 		return -EINVAL;
 	}
-	return lis_sim_arm_chan(sim, relid, kind);
+	return lis_sim_arm_chan(sim, relid, kind, 0);
+}
+
+static int lis_sim_fault_rescind_at(struct lis_sim *sim, const char *relid_s,
+				    const char *step_s)
+{
+	u32 relid;
+	int step;
+
+	if (lis_sim_parse_relid(relid_s, &relid))
+		return -EINVAL;
+	for (step = 0; step < LIS_SIM_NR_STEPS; step++)
+		if (!strcmp(step_s, lis_sim_step_names[step]))
+			return lis_sim_arm_chan(sim, relid,
+						LIS_SIM_FAULT_RESCIND_AT, step);
+	pr_warn("faults: rescind-at: unknown step '%s' (gpadl-header, gpadl-body, gpadl-created, open, open-result, close, gpadl-teardown, gpadl-torndown)\n",
+		step_s);
+	return -EINVAL;
+}
+
+/* "drop,dup,..." into a mask of enum lis_sim_chaos_kind bits. */
+static int lis_sim_parse_kinds(char *s, u32 *kinds)
+{
+	char *tok;
+	int i;
+
+	*kinds = 0;
+	while ((tok = strsep(&s, ",")) != NULL) {
+		if (!*tok)
+			continue;
+		if (!strcmp(tok, "all")) {
+			*kinds |= LIS_SIM_CHAOS_ALL;
+			continue;
+		}
+		i = match_string(lis_sim_chaos_names, LIS_SIM_CHAOS_NR, tok);
+		if (i < 0) {
+			pr_warn("faults: chaos: unknown kind '%s' (drop, dup, delay, reorder, index, desc, all)\n",
+				tok);
+			return -EINVAL;
+		}
+		*kinds |= BIT(i);
+	}
+	return *kinds ? 0 : -EINVAL;
+}
+
+static int lis_sim_fault_chaos(struct lis_sim *sim, char **argv,
+			       unsigned int argc)
+{
+	struct lis_sim_chaos *c = &sim->chaos;
+	u32 permille, kinds = LIS_SIM_CHAOS_ALL;
+	u64 seed;
+
+	if (argc == 2 && !strcmp(argv[1], "off")) {
+		if (c->on)
+			pr_info("chaos off after %llu messages, %llu packets\n",
+				c->msgs, c->pkts);
+		c->on = false;
+		return 0;
+	}
+	if (argc < 3 || argc > 4)
+		return -EINVAL;
+	if (kstrtou64(argv[1], 0, &seed) || kstrtou32(argv[2], 0, &permille) ||
+	    permille > 1000) {
+		pr_warn("faults: chaos: want <seed> <permille 0-1000> [kinds]\n");
+		return -EINVAL;
+	}
+	if (argc == 4 && lis_sim_parse_kinds(argv[3], &kinds))
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->seed = seed;
+	/* xorshift must not start at 0. */
+	c->state = seed ^ 0x9e3779b97f4a7c15ULL;
+	if (!c->state)
+		c->state = 1;
+	c->permille = permille;
+	c->kinds = kinds;
+	c->on = true;
+	pr_info("chaos on: seed %llu, %u permille, kinds %#x\n", seed,
+		permille, kinds);
+	return 0;
 }
 
 /**
@@ -232,6 +481,7 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 
 	if (!strcmp(argv[0], "clear") && argc == 1) {
 		memset(&sim->faults, 0, sizeof(sim->faults));
+		lis_sim_held_flush(sim);
 		return 0;
 	}
 	if (!strcmp(argv[0], "drop") && argc == 2) {
@@ -239,6 +489,25 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 			return -EINVAL;
 		sim->faults.drop[type]++;
 		return 0;
+	}
+	if (!strcmp(argv[0], "dup") && argc == 2) {
+		if (lis_sim_parse_msgtype(argv[1], &type))
+			return -EINVAL;
+		sim->faults.dup[type]++;
+		return 0;
+	}
+	if (!strcmp(argv[0], "reorder") && argc == 2) {
+		if (lis_sim_parse_msgtype(argv[1], &type))
+			return -EINVAL;
+		sim->faults.reorder[type]++;
+		return 0;
+	}
+	if (!strcmp(argv[0], "rescind-at") && argc == 3)
+		return lis_sim_fault_rescind_at(sim, argv[1], argv[2]);
+	if (!strcmp(argv[0], "chaos")) {
+		if (!lis_sim_fault_chaos(sim, argv, argc))
+			return 0;
+		goto usage;
 	}
 	if (!strcmp(argv[0], "delay") && argc == 3) {
 		if (lis_sim_parse_msgtype(argv[1], &type))
@@ -255,14 +524,36 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 	if (!strcmp(argv[0], "refuse-open") && argc == 2) {
 		if (lis_sim_parse_relid(argv[1], &relid))
 			return -EINVAL;
-		return lis_sim_arm_chan(sim, relid, LIS_SIM_FAULT_REFUSE_OPEN);
+		return lis_sim_arm_chan(sim, relid, LIS_SIM_FAULT_REFUSE_OPEN,
+					0);
 	}
 	if (!strcmp(argv[0], "corrupt") && argc == 3)
 		return lis_sim_fault_corrupt(sim, argv[1], argv[2]);
 
 usage:
-	pr_warn("faults: expected drop <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | clear\n");
+	pr_warn("faults: expected drop|dup|reorder <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | rescind-at <relid> <step> | chaos <seed> <permille> [kinds] | chaos off | clear\n");
 	return -EINVAL;
+}
+
+/* The chaos line: settings, then what it did so far. */
+static void lis_sim_chaos_show(struct lis_sim *sim, struct seq_file *m)
+{
+	struct lis_sim_chaos *c = &sim->chaos;
+	unsigned int i;
+
+	if (c->on) {
+		seq_printf(m, "chaos %llu %u ", c->seed, c->permille);
+		for (i = 0; i < LIS_SIM_CHAOS_NR; i++)
+			if (c->kinds & BIT(i))
+				seq_printf(m, "%s%s", lis_sim_chaos_names[i],
+					   c->kinds >> (i + 1) ? "," : "\n");
+	}
+	seq_printf(m, "chaos: %s seed=%llu permille=%u messages=%llu packets=%llu",
+		   c->on ? "on" : "off", c->seed, c->permille, c->msgs,
+		   c->pkts);
+	for (i = 0; i < LIS_SIM_CHAOS_NR; i++)
+		seq_printf(m, " %s=%llu", lis_sim_chaos_names[i], c->done[i]);
+	seq_putc(m, '\n');
 }
 
 /**
@@ -278,6 +569,10 @@ void lis_sim_fault_show(struct lis_sim *sim, struct seq_file *m)
 	for (i = 0; i < LIS_CHMSG_MAX; i++) {
 		for (n = 0; n < sim->faults.drop[i]; n++)
 			seq_printf(m, "drop %s\n", lis_chmsg_name(i));
+		for (n = 0; n < sim->faults.dup[i]; n++)
+			seq_printf(m, "dup %s\n", lis_chmsg_name(i));
+		for (n = 0; n < sim->faults.reorder[i]; n++)
+			seq_printf(m, "reorder %s\n", lis_chmsg_name(i));
 		if (sim->faults.delay_ms[i])
 			seq_printf(m, "delay %s %u\n", lis_chmsg_name(i),
 				   sim->faults.delay_ms[i]);
@@ -290,8 +585,12 @@ void lis_sim_fault_show(struct lis_sim *sim, struct seq_file *m)
 			continue;
 		if (kind == LIS_SIM_FAULT_REFUSE_OPEN)
 			seq_printf(m, "refuse-open %u\n", relid);
+		else if (kind == LIS_SIM_FAULT_RESCIND_AT)
+			seq_printf(m, "rescind-at %u %s\n", relid,
+				   lis_sim_step_name(sim->faults.chan[i].step));
 		else
 			seq_printf(m, "corrupt %u %s\n", relid,
 				   lis_sim_chan_fault_names[kind]);
 	}
+	lis_sim_chaos_show(sim, m);
 }

@@ -125,6 +125,7 @@ static void lis_sim_gpadl_complete(struct lis_sim *sim, struct lis_sim_gpadl *g)
 		return;
 	}
 	lis_sim_gpadl_reply(sim, g->relid, g->handle, LIS_SIM_STATUS_OK);
+	lis_sim_rescind_at(sim, g->relid, LIS_SIM_STEP_GPADL_CREATED);
 }
 
 /* Check a GPADL_HEADER; return why it is malformed, or NULL. */
@@ -175,6 +176,8 @@ void lis_sim_gpadl_header(struct lis_sim *sim, const void *msg, u32 len)
 	const char *why;
 	u32 npfns = 0;
 
+	if (lis_sim_rescind_at(sim, h->child_relid, LIS_SIM_STEP_GPADL_HEADER))
+		return;
 	why = lis_sim_gpadl_header_bad(sim, h, len, &npfns);
 	if (why)
 		goto refuse;
@@ -227,6 +230,7 @@ void lis_sim_gpadl_body(struct lis_sim *sim, const void *msg, u32 len)
 {
 	const struct lis_chmsg_gpadl_body *b = msg;
 	struct lis_sim_gpadl *g = lis_sim_gpadl_find(sim, b->gpadl);
+	struct lis_sim_chan *ch;
 	const char *why;
 	u32 n;
 
@@ -235,6 +239,15 @@ void lis_sim_gpadl_body(struct lis_sim *sim, const void *msg, u32 len)
 				    b->gpadl);
 		return;
 	}
+	/*
+	 * The rest of a GPADL whose channel was rescinded meanwhile: the
+	 * guest sent it before it saw the RESCIND.  Nothing to answer.
+	 */
+	ch = lis_sim_chan_find(sim, g->relid);
+	if (!ch || ch->state == LIS_SIM_CHAN_RESCINDED)
+		return;
+	if (lis_sim_rescind_at(sim, g->relid, LIS_SIM_STEP_GPADL_BODY))
+		return;
 	n = min_t(u32, g->npfns - g->received, LIS_GPADL_BODY_PFNS);
 	if (len != sizeof(*b) + n * sizeof(u64)) {
 		why = "message length does not match the frames still due";
@@ -273,18 +286,24 @@ void lis_sim_gpadl_teardown(struct lis_sim *sim, const void *msg, u32 len)
 		.gpadl = t->gpadl,
 	};
 	struct lis_sim_gpadl *g = lis_sim_gpadl_find(sim, t->gpadl);
+	u32 relid;
 
 	if (!g) {
 		pr_warn_ratelimited("GPADL_TEARDOWN for unknown handle %u; ignored\n",
 				    t->gpadl);
 		return;
 	}
+	/* Rescinded instead of answered: RELID_RELEASED frees the GPADL. */
+	if (lis_sim_rescind_at(sim, g->relid, LIS_SIM_STEP_GPADL_TEARDOWN))
+		return;
 	if (g->relid != t->child_relid)
 		pr_warn_ratelimited("GPADL_TEARDOWN of GPADL %u names relid %u, but it belongs to relid %u\n",
 				    t->gpadl, t->child_relid, g->relid);
 	if (g->user)
 		pr_warn_ratelimited("GPADL %u torn down while relid %u still uses it as its ring: closing the channel\n",
 				    g->handle, g->user->relid);
+	relid = g->relid;
 	lis_sim_gpadl_free(sim, g);
 	lis_sim_host_post(sim, &res, sizeof(res));
+	lis_sim_rescind_at(sim, relid, LIS_SIM_STEP_GPADL_TORNDOWN);
 }

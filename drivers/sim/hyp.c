@@ -228,9 +228,19 @@ void lis_sim_deliver_later(struct lis_sim *sim, unsigned int cpu,
 	memcpy(d->msg, msg, d->len);
 
 	spin_lock(&sim->delayed_lock);
+	/*
+	 * After ->stop() has cancelled the delayed messages (it clears
+	 * @attached first, then takes delayed_lock) nothing may be held
+	 * past the host's end: the message is lost, as it would be anyway.
+	 */
+	if (!READ_ONCE(sim->attached)) {
+		spin_unlock(&sim->delayed_lock);
+		kfree(d);
+		return;
+	}
 	list_add_tail(&d->node, &sim->delayed);
-	spin_unlock(&sim->delayed_lock);
 	queue_delayed_work(sim->wq, &d->dw, msecs_to_jiffies(ms));
+	spin_unlock(&sim->delayed_lock);
 }
 
 /* Forget every delayed message.  Context: process, not on sim->wq. */
@@ -475,6 +485,8 @@ static void lis_sim_stop(struct lis_hv_provider *p)
 
 	lis_sim_cancel_delayed(sim);
 	lis_sim_host_call(sim, lis_sim_host_stop_call, NULL);
+	/* The reset dropped a held-back message; its timer may still run. */
+	lis_sim_held_cancel(sim);
 	lis_sim_drop_posted(sim);
 }
 

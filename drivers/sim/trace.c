@@ -10,8 +10,9 @@
  *
  * <usec> is CLOCK_MONOTONIC in microseconds; a message's <len> is its
  * payload size, a packet's the bytes it takes in the ring without the
- * trailer (len8 * 8).  <note> is "dropped", "delayed", "refused" or
- * "corrupt" when a fault or the hypervisor intervened.  Writing "clear"
+ * trailer (len8 * 8).  <note> is "dropped", "delayed", "duplicate",
+ * "reordered", "refused" or "corrupt" when a fault or the hypervisor
+ * intervened.  Writing "clear"
  * empties the trace.
  */
 #include <linux/fs.h>
@@ -32,6 +33,8 @@ static const char * const lis_sim_trace_notes[] = {
 	[LIS_SIM_NOTE_DELAYED] = " delayed",
 	[LIS_SIM_NOTE_REFUSED] = " refused",
 	[LIS_SIM_NOTE_CORRUPT] = " corrupt",
+	[LIS_SIM_NOTE_DUP] = " duplicate",
+	[LIS_SIM_NOTE_REORDERED] = " reordered",
 };
 
 /**

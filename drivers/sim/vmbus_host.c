@@ -70,37 +70,119 @@ int lis_sim_parse_version(const char *s, u32 *version)
 	return 0;
 }
 
+/* How long a reordered message waits for a message to overtake it. */
+#define LIS_SIM_HELD_MS		500
+
+/**
+ * lis_sim_held_flush() - send the message a reorder fault holds back
+ * @sim: the simulator
+ *
+ * Context: process, lis_sim.lock held.
+ */
+void lis_sim_held_flush(struct lis_sim *sim)
+{
+	struct lis_sim_held *h = &sim->held;
+
+	lockdep_assert_held(&sim->lock);
+	if (!h->valid)
+		return;
+	h->valid = false;
+	cancel_delayed_work(&h->work);
+	lis_sim_deliver_msg(sim, sim->msg_cpu, h->msg, h->len,
+			    LIS_SIM_NOTE_REORDERED);
+}
+
+static void lis_sim_held_work(struct work_struct *work)
+{
+	struct lis_sim *sim = container_of(to_delayed_work(work),
+					   struct lis_sim, held.work);
+
+	mutex_lock(&sim->lock);
+	lis_sim_held_flush(sim);
+	mutex_unlock(&sim->lock);
+}
+
+/**
+ * lis_sim_held_cancel() - forget a held-back message for good
+ * @sim: the simulator, stopped: nothing holds messages any more
+ *
+ * Context: process, not on sim->wq, lis_sim.lock not held.
+ */
+void lis_sim_held_cancel(struct lis_sim *sim)
+{
+	cancel_delayed_work_sync(&sim->held.work);
+	mutex_lock(&sim->lock);
+	sim->held.valid = false;
+	mutex_unlock(&sim->lock);
+}
+
+/* Hold @msg back until the next message (an older held one goes now). */
+static void lis_sim_hold(struct lis_sim *sim, const void *msg, u32 len)
+{
+	struct lis_sim_held *h = &sim->held;
+
+	lis_sim_held_flush(sim);
+	/* After ->stop() nothing may outlive the host: send it (to nowhere). */
+	if (!READ_ONCE(sim->attached)) {
+		lis_sim_deliver_msg(sim, sim->msg_cpu, msg, len,
+				    LIS_SIM_NOTE_REORDERED);
+		return;
+	}
+	h->len = min_t(u32, len, sizeof(h->msg));
+	memcpy(h->msg, msg, h->len);
+	h->valid = true;
+	queue_delayed_work(sim->wq, &h->work,
+			   msecs_to_jiffies(LIS_SIM_HELD_MS));
+}
+
 /**
  * lis_sim_host_post() - send a channel message to the guest
  * @sim: the simulator
  * @msg: the message
  * @len: its length, at least a struct lis_chmsg_hdr
  *
- * Applies armed drop and delay faults, then hands the message to the
- * hypervisor for the CPU the guest named in INITIATE_CONTACT.
+ * Applies armed faults (drop, dup, delay, reorder) and chaos mode, then
+ * hands the message to the hypervisor for the CPU the guest named in
+ * INITIATE_CONTACT.  A message a reorder fault held back follows the
+ * next message sent.
  *
  * Context: process, lis_sim.lock held.
  */
 void lis_sim_host_post(struct lis_sim *sim, const void *msg, u32 len)
 {
 	u32 type = ((const struct lis_chmsg_hdr *)msg)->msgtype;
-	unsigned int ms;
+	unsigned int ms = 0;
 
 	lockdep_assert_held(&sim->lock);
-	if (lis_sim_fault_take_drop(sim, type)) {
+	switch (lis_sim_fault_msg(sim, type, &ms)) {
+	case LIS_SIM_MSG_DROP:
 		pr_info("fault: dropped %s\n", lis_chmsg_name(type));
 		lis_sim_trace_msg(sim, LIS_SIM_H2G, msg, len,
 				  LIS_SIM_NOTE_DROPPED);
 		return;
-	}
-	ms = lis_sim_fault_take_delay(sim, type);
-	if (ms) {
+	case LIS_SIM_MSG_DELAY:
 		pr_info("fault: delaying %s by %u ms\n", lis_chmsg_name(type),
 			ms);
 		lis_sim_deliver_later(sim, sim->msg_cpu, msg, len, ms);
 		return;
+	case LIS_SIM_MSG_REORDER:
+		pr_info("fault: holding %s back until the next message\n",
+			lis_chmsg_name(type));
+		lis_sim_hold(sim, msg, len);
+		return;
+	case LIS_SIM_MSG_DUP:
+		pr_info("fault: sending %s twice\n", lis_chmsg_name(type));
+		lis_sim_deliver_msg(sim, sim->msg_cpu, msg, len,
+				    LIS_SIM_NOTE_NONE);
+		lis_sim_deliver_msg(sim, sim->msg_cpu, msg, len,
+				    LIS_SIM_NOTE_DUP);
+		break;
+	default:
+		lis_sim_deliver_msg(sim, sim->msg_cpu, msg, len,
+				    LIS_SIM_NOTE_NONE);
+		break;
 	}
-	lis_sim_deliver_msg(sim, sim->msg_cpu, msg, len, LIS_SIM_NOTE_NONE);
+	lis_sim_held_flush(sim);
 }
 
 /**
@@ -237,6 +319,8 @@ void lis_sim_host_reset(struct lis_sim *sim)
 	/* Every GPADL belonged to one of them; this only makes sure. */
 	lis_sim_gpadl_free_all(sim);
 
+	/* A held-back message belongs to the old connection. */
+	sim->held.valid = false;
 	sim->version = 0;
 	WRITE_ONCE(sim->msg_conn_id, 0);
 	sim->offers_sent = false;
@@ -330,6 +414,8 @@ static void lis_sim_open_channel(struct lis_sim *sim,
 		why = ch ? lis_sim_chan_state_name(ch->state) : "unknown";
 		goto refuse;
 	}
+	if (lis_sim_rescind_at(sim, ch->relid, LIS_SIM_STEP_OPEN))
+		return;
 	if (lis_sim_fault_take_chan(sim, ch->relid,
 				    LIS_SIM_FAULT_REFUSE_OPEN)) {
 		why = "refused by fault injection";
@@ -354,6 +440,8 @@ static void lis_sim_open_channel(struct lis_sim *sim,
 	}
 	res.status = LIS_SIM_STATUS_OK;
 	lis_sim_host_post(sim, &res, sizeof(res));
+	if (lis_sim_rescind_at(sim, ch->relid, LIS_SIM_STEP_OPEN_RESULT))
+		return;
 
 	/* Index corruption armed for this relid fires once it is open. */
 	if (lis_sim_fault_take_chan(sim, ch->relid,
@@ -381,6 +469,7 @@ static void lis_sim_close_channel(struct lis_sim *sim,
 		return;
 	}
 	lis_sim_chan_close(ch);
+	lis_sim_rescind_at(sim, ch->relid, LIS_SIM_STEP_CLOSE);
 }
 
 static void lis_sim_relid_released(struct lis_sim *sim,
@@ -586,9 +675,52 @@ int lis_sim_offer(struct lis_sim *sim, const char *class_name)
 	return lis_sim_host_call(sim, lis_sim_offer_call, (void *)class_name);
 }
 
-static int lis_sim_rescind_call(struct lis_sim *sim, void *arg)
+/* Withdraw @ch: close the host side, send RESCIND. */
+static int lis_sim_chan_rescind(struct lis_sim *sim, struct lis_sim_chan *ch)
 {
 	struct lis_chmsg_rescind msg = { .hdr.msgtype = LIS_CHMSG_RESCIND };
+
+	switch (ch->state) {
+	case LIS_SIM_CHAN_PENDING:
+		/* Never offered: the guest does not know it. */
+		lis_sim_chan_free(sim, ch);
+		return 0;
+	case LIS_SIM_CHAN_RESCINDED:
+		pr_warn("rescind: relid %u is already rescinded\n", ch->relid);
+		return -EINVAL;
+	default:
+		lis_sim_chan_close(ch);
+		WRITE_ONCE(ch->state, LIS_SIM_CHAN_RESCINDED);
+		msg.child_relid = ch->relid;
+		lis_sim_host_post(sim, &msg, sizeof(msg));
+		return 0;
+	}
+}
+
+/**
+ * lis_sim_rescind_at() - rescind a channel if a rescind-at fault says so
+ * @sim: the simulator
+ * @relid: the channel the host is handling a message for
+ * @step: enum lis_sim_step, where the host is
+ *
+ * Context: host work, lis_sim.lock held.
+ * Return: true if the channel was rescinded: a step "on receipt" then
+ * drops the guest's message unanswered.
+ */
+bool lis_sim_rescind_at(struct lis_sim *sim, u32 relid, int step)
+{
+	struct lis_sim_chan *ch = lis_sim_chan_find(sim, relid);
+
+	if (!ch || ch->state == LIS_SIM_CHAN_RESCINDED ||
+	    !lis_sim_fault_take_rescind(sim, relid, step))
+		return false;
+	pr_info("fault: rescinding relid %u at %s\n", relid,
+		lis_sim_step_name(step));
+	return !lis_sim_chan_rescind(sim, ch);
+}
+
+static int lis_sim_rescind_call(struct lis_sim *sim, void *arg)
+{
 	u32 relid = *(u32 *)arg;
 	struct lis_sim_chan *ch = lis_sim_chan_find(sim, relid);
 
@@ -596,21 +728,7 @@ static int lis_sim_rescind_call(struct lis_sim *sim, void *arg)
 		pr_warn("rescind: no channel with relid %u\n", relid);
 		return -EINVAL;
 	}
-	switch (ch->state) {
-	case LIS_SIM_CHAN_PENDING:
-		/* Never offered: the guest does not know it. */
-		lis_sim_chan_free(sim, ch);
-		return 0;
-	case LIS_SIM_CHAN_RESCINDED:
-		pr_warn("rescind: relid %u is already rescinded\n", relid);
-		return -EINVAL;
-	default:
-		lis_sim_chan_close(ch);
-		WRITE_ONCE(ch->state, LIS_SIM_CHAN_RESCINDED);
-		msg.child_relid = relid;
-		lis_sim_host_post(sim, &msg, sizeof(msg));
-		return 0;
-	}
+	return lis_sim_chan_rescind(sim, ch);
 }
 
 /**
@@ -644,6 +762,7 @@ int lis_sim_host_init(struct lis_sim *sim, u32 max_version)
 	INIT_LIST_HEAD(&sim->chans);
 	INIT_LIST_HEAD(&sim->gpadls);
 	INIT_LIST_HEAD(&sim->classes);
+	INIT_DELAYED_WORK(&sim->held.work, lis_sim_held_work);
 	sim->max_version = max_version;
 	sim->next_relid = 1;
 	sim->relid_map = kcalloc(LIS_MAX_RELID + 1, sizeof(*sim->relid_map),

@@ -235,6 +235,27 @@ static int lis_channel_broken(struct lis_channel *ch, struct lis_ring *ring)
 	return -EIO;
 }
 
+/**
+ * lis_channel_host_fault() - the host broke the protocol on a channel
+ * @ch: the channel the offending message named
+ * @what: the fault, for the log
+ * @msgtype: the offending message's type
+ *
+ * The channel is broken for good: sends and reads fail with -EIO, and
+ * lis_channel_is_broken() says so.  The rest of the bus carries on.  One
+ * log line per channel.
+ *
+ * Context: process, conn_lock held.
+ */
+void lis_channel_host_fault(struct lis_channel *ch, const char *what,
+			    u32 msgtype)
+{
+	WRITE_ONCE(ch->host_fault, true);
+	if (!xchg(&ch->broken_logged, true))
+		pr_err_ratelimited("channel %u: host protocol error: %s (message %s); channel marked broken\n",
+				   ch->relid, what, lis_chmsg_name(msgtype));
+}
+
 static void lis_channel_signal(struct lis_channel *ch)
 {
 	struct lis_hv_provider *prov = READ_ONCE(ch->vb->prov);
@@ -318,6 +339,9 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 		goto unlock;
 	ret = -ENODEV;
 	if (READ_ONCE(ch->rescinded))
+		goto unlock;
+	ret = -EIO;
+	if (READ_ONCE(ch->host_fault))
 		goto unlock;
 
 	ret = -ENOMEM;
@@ -458,6 +482,8 @@ int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
 
 	if (!READ_ONCE(ch->out.hdr))
 		return -ENOTCONN;
+	if (READ_ONCE(ch->host_fault))
+		return -EIO;
 
 	spin_lock_irqsave(&ch->out_lock, irqflags);
 	ret = lis_ring_write_inband_vec(&ch->out, vec, nvec, type, flags,
@@ -526,6 +552,8 @@ static int lis_channel_read(struct lis_channel *ch, void *buf, u32 buflen,
 
 	if (!READ_ONCE(ch->in.hdr))
 		return -ENOTCONN;
+	if (READ_ONCE(ch->host_fault))
+		return -EIO;
 	ret = lis_ring_peek(&ch->in, &desc);
 	if (ret == -EIO)
 		return lis_channel_broken(ch, &ch->in);
@@ -645,11 +673,13 @@ EXPORT_SYMBOL_NS_GPL(lis_channel_in_avail, LIS);
  * @ch: the channel
  *
  * Context: any.
- * Return: true once either ring was found corrupt.
+ * Return: true once either ring was found corrupt, or the host broke the
+ * channel protocol for it.
  */
 bool lis_channel_is_broken(struct lis_channel *ch)
 {
-	return READ_ONCE(ch->out.broken) || READ_ONCE(ch->in.broken);
+	return READ_ONCE(ch->host_fault) || READ_ONCE(ch->out.broken) ||
+	       READ_ONCE(ch->in.broken);
 }
 EXPORT_SYMBOL_NS_GPL(lis_channel_is_broken, LIS);
 

@@ -498,9 +498,14 @@ static int conn_on_gpadl_torndown(struct lis_conn *c,
 {
 	struct lis_conn_gpadl *g = lis_conn_find_gpadl(c, m->gpadl);
 
+	/*
+	 * A GPADL we did not tear down is still in use, usually as a ring:
+	 * name its channel, whose host claims to have dropped its memory.
+	 */
 	if (!g || g->state != LIS_GPADL_TEARING)
 		return conn_fault(c, "unexpected GPADL_TORNDOWN",
-				  LIS_CHMSG_GPADL_TORNDOWN, 0, m->gpadl);
+				  LIS_CHMSG_GPADL_TORNDOWN, g ? g->relid : 0,
+				  m->gpadl);
 
 	conn_result(c, LIS_ACT_GPADL_TORNDOWN, g->relid, g->handle, 0, 0);
 	memset(g, 0, sizeof(*g));

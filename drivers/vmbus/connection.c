@@ -225,9 +225,15 @@ void lis_vmbus_run_actions(struct lis_vmbus *vb)
 			}
 			break;
 		case LIS_ACT_PROTOCOL_ERROR:
-			pr_err_ratelimited("host protocol error: %s (message %s, relid %u); ignored\n",
-					   a->what, lis_chmsg_name(a->msgtype),
-					   a->relid);
+			/* A host that misbehaves on a channel breaks it. */
+			ch = lis_vmbus_channel(vb, a->relid);
+			if (ch)
+				lis_channel_host_fault(ch, a->what, a->msgtype);
+			else
+				pr_err_ratelimited("host protocol error: %s (message %s, relid %u); ignored\n",
+						   a->what,
+						   lis_chmsg_name(a->msgtype),
+						   a->relid);
 			break;
 		}
 	}

@@ -54,6 +54,8 @@
  * @open_done: completed by the OPENCHANNEL result
  * @open_status: that result
  * @rescinded: the host withdrew the channel
+ * @host_fault: the host broke the channel protocol for this channel (a
+ *	duplicate or unexpected message naming it): it is broken for good
  * @broken_logged: the "marked broken" line was printed
  * @dropping: someone is taking the channel off the bus (conn_lock)
  * @stats: counters shown in sysfs
@@ -87,6 +89,7 @@ struct lis_channel {
 	struct completion open_done;
 	int open_status;
 	bool rescinded;
+	bool host_fault;
 	bool broken_logged;
 	bool dropping;
 
@@ -193,6 +196,8 @@ struct lis_channel *lis_channel_alloc(struct lis_vmbus *vb,
 				      const struct lis_chmsg_offer *offer);
 void lis_channel_free(struct lis_channel *ch);
 void lis_channel_dispatch(struct lis_vmbus *vb, u32 relid);
+void lis_channel_host_fault(struct lis_channel *ch, const char *what,
+			    u32 msgtype);
 
 /* bus.c */
 extern LIS_BUS_CONST struct bus_type lis_bus_type;

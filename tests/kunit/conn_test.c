@@ -92,7 +92,7 @@ enum {
  * @a: first argument (relid, version, action type...)
  * @b: second argument
  * @c: third argument
- * @d: fourth argument
+ * @d: fourth argument (A_ACT: for a protocol error, check the relid)
  * @e: fifth argument
  * @st: A_ACT: expected status
  * @hs: A_ACT: expected host_status
@@ -169,6 +169,10 @@ struct conn_step {
 #define A_MODIFIED(rel, s, hst)	A_(LIS_ACT_MODIFIED, rel, 0, s, hst)
 /* A protocol error about a message of type @t (relid/handle not checked) */
 #define A_ERR(t)		{ .op = A_ACT, .a = LIS_ACT_PROTOCOL_ERROR, .e = (t) }
+/* ... naming channel @rel (0: none), which the glue then marks broken */
+#define A_ERR_ON(t, rel)						\
+	{ .op = A_ACT, .a = LIS_ACT_PROTOCOL_ERROR, .e = (t), .b = (rel),	\
+	  .d = 1 }
 
 #define STATE(s)		{ .op = C_STATE, .a = (s) }
 #define CHAN(rel, s, resc)						\
@@ -378,6 +382,10 @@ static void engine_check_act(struct conn_engine *e, const struct conn_step *s,
 	if (a->type == LIS_ACT_PROTOCOL_ERROR) {
 		KUNIT_EXPECT_EQ_MSG(test, a->msgtype, s->e, "step %u", i);
 		KUNIT_EXPECT_NOT_NULL_MSG(test, a->what, "step %u", i);
+		if (s->d)
+			KUNIT_EXPECT_EQ_MSG(test, a->relid, s->b,
+					    "step %u: the fault names relid %u",
+					    i, a->relid);
 		return;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, a->relid, s->b, "step %u", i);
@@ -997,7 +1005,7 @@ static const struct conn_step s_offers[] = {
 	A_OFFER(5),
 	CHAN(5, LIS_CHAN_OFFERED, 0),
 	H_OFFER(5, -EPROTO),		/* duplicate */
-	A_ERR(1),
+	A_ERR_ON(1, 5),
 	H_OFFER(0, -EPROTO),		/* relid 0 */
 	A_ERR(1),
 	H_OFFER(LIS_MAX_RELID + 1, -EPROTO),
@@ -1061,7 +1069,7 @@ static const struct conn_step s_rescind_before_open[] = {
 	A_RESCIND(1),
 	CHAN(1, LIS_CHAN_OFFERED, 1),
 	H_RESCIND(1, -EPROTO),		/* duplicate */
-	A_ERR(2),
+	A_ERR_ON(2, 1),
 	H_RESCIND(77, -EPROTO),		/* unknown */
 	A_ERR(2),
 	OPEN(1, 1, 0, 2, 0, -ENODEV),
@@ -1137,26 +1145,26 @@ static const struct conn_step s_late_and_duplicate[] = {
 	H_CREATED(1, 1, 0, 0),
 	A_CREATED(1, 1, 0, 0),
 	H_CREATED(1, 1, 0, -EPROTO),		/* duplicate */
-	A_ERR(10),
+	A_ERR_ON(10, 1),
 	H_TORN(1, -EPROTO),			/* not tearing down */
-	A_ERR(12),
+	A_ERR_ON(12, 1),			/* its channel's fault */
 	OPEN(1, 1, 0, 2, 0, 0),
 	P_OPEN(T_CONNID, 1, 1, 1, 0, 2),
 	OPEN(1, 1, 0, 2, 0, -EBUSY),
 	H_OPENRES(1, 2, 0, -EPROTO),		/* wrong open id */
-	A_ERR(6),
+	A_ERR_ON(6, 1),
 	CHAN(1, LIS_CHAN_OPENING, 0),
 	H_OPENRES(1, 1, 0xc0000001, 0),		/* refused */
 	A_OPENRES(1, -EIO, 0xc0000001),
 	CHAN(1, LIS_CHAN_OFFERED, 0),
 	H_OPENRES(1, 1, 0, -EPROTO),		/* late */
-	A_ERR(6),
+	A_ERR_ON(6, 1),
 	OPEN(1, 1, 0, 2, 0, 0),
 	P_OPEN(T_CONNID, 1, 2, 1, 0, 2),
 	H_OPENRES(1, 2, 0, 0),
 	A_OPENRES(1, 0, 0),
 	H_OPENRES(1, 2, 0, -EPROTO),		/* duplicate */
-	A_ERR(6),
+	A_ERR_ON(6, 1),
 	CHAN(1, LIS_CHAN_OPEN, 0),
 	TEARDOWN(1, 0),
 	P_TEARDOWN(T_CONNID, 1, 1),
@@ -1164,7 +1172,7 @@ static const struct conn_step s_late_and_duplicate[] = {
 	H_TORN(1, 0),
 	A_TORN(1, 1),
 	H_TORN(1, -EPROTO),			/* duplicate */
-	A_ERR(12),
+	A_ERR_ON(12, 0),			/* handle gone: no one */
 	H_UNLOADRESP(-EPROTO),			/* never asked */
 	A_ERR(17),
 	STATE(LIS_CONN_READY),
