@@ -361,6 +361,8 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 	ch->broken_logged = false;
 
 	ret = lis_gpadl_create(vb, ch->relid, ch->ring_mem, total, &ch->gpadl);
+	if (ret == -ETIMEDOUT)
+		goto leak_rings;
 	if (ret)
 		goto free_rings;
 
@@ -412,6 +414,20 @@ clear_cb:
 	lis_channel_release_rings(ch);
 	mutex_unlock(&ch->open_lock);
 	return ret;
+leak_rings:
+	/* The host may map the rings whenever it likes: never free them. */
+	pr_err("channel %u: GPADL of its rings not answered; leaking %u bytes\n",
+	       ch->relid, ch->ring_bytes);
+	mutex_lock(&vb->conn_lock);
+	lis_channel_host_fault(ch, "no answer to the GPADL of its rings",
+			       LIS_CHMSG_GPADL_HEADER);
+	mutex_unlock(&vb->conn_lock);
+	spin_lock_irq(&ch->out_lock);
+	memset(&ch->out, 0, sizeof(ch->out));
+	memset(&ch->in, 0, sizeof(ch->in));
+	spin_unlock_irq(&ch->out_lock);
+	ch->ring_mem = NULL;
+	goto unlock;
 free_rings:
 	vfree(ch->ring_mem);
 	ch->ring_mem = NULL;

@@ -283,8 +283,10 @@ static int lis_gpadl_wait(struct lis_vmbus *vb, struct lis_gpadl_wait *w,
  * @handle: the new GPADL handle, on success
  *
  * Context: process; sleeps until the host answers (bounded).
- * Return: 0, -E2BIG if too large, -ETIMEDOUT, -EIO if the host refused, or
- * another negative errno.
+ * Return: 0, -E2BIG if too large, -EIO if the host refused, -ETIMEDOUT if
+ * it did not answer (or a GPADL posted only in part was not refused), or
+ * another negative errno.  After -ETIMEDOUT the host may map @mem at any
+ * time: the caller must never free it.
  */
 int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 		     u32 *handle)
@@ -294,7 +296,7 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 	u8 buf[LIS_HV_MSG_PAYLOAD];
 	u32 conn_id, i, n, len;
 	u64 *pfns;
-	int ret;
+	int ret, wret;
 
 	BUILD_BUG_ON(PAGE_SIZE != LIS_HV_PAGE_SIZE);
 	if (!npfns || !PAGE_ALIGNED(mem) || !PAGE_ALIGNED(bytes))
@@ -332,17 +334,22 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 		if (ret)
 			break;
 	}
-	/*
-	 * Even if a post failed, wait: the host may answer for what it got,
-	 * and the handle must not be reused before it does.
-	 */
-	if (ret) {
+	if (ret && !i) {
+		/* Nothing reached the host. */
 		mutex_lock(&vb->conn_lock);
 		list_del(&w.node);
 		mutex_unlock(&vb->conn_lock);
 		goto free_pfns;
 	}
-	ret = lis_gpadl_wait(vb, &w, "creation");
+	/*
+	 * Even if a later post failed, wait: the host holds the header and
+	 * may answer for what it got.  Only a refusal makes @mem safe again.
+	 */
+	wret = lis_gpadl_wait(vb, &w, "creation");
+	if (ret)
+		ret = wret == -EIO ? -EIO : -ETIMEDOUT;
+	else
+		ret = wret;
 	if (!ret)
 		*handle = w.handle;
 free_pfns:

@@ -183,6 +183,11 @@ dmesg -c >/dev/null
 bind_cycle "dup GPADL_CREATED" broken dup-gpadl-created
 check dup-one-line [ "$(dmesg | grep -c 'host protocol error.*channel marked broken')" -eq 1 ]
 bind_cycle "dup OPENCHANNEL_RESULT" broken dup-open-result
+# A GPADL_CREATED that never comes (the open waits its 30 s): the host
+# may map the rings later, so they are never freed and the channel is
+# broken for good.
+bind_cycle "drop GPADL_CREATED" broken drop-gpadl-created
+check drop-gpadl-created-leaks sh -c "dmesg | grep -q 'GPADL of its rings not answered; leaking'"
 # A duplicate GPADL_TORNDOWN names no channel: logged, nothing breaks.
 unbind_cycle "dup GPADL_TORNDOWN" works dup-gpadl-torndown
 
