@@ -9,6 +9,8 @@
 #   make demo            the Dynamic Memory + live backup demonstration
 #   make bench           benchmarks, as ratios against the physical limit
 #   make fuzz            long fuzzer runs (FUZZ_SECONDS per target)
+#   make fuzz-seeds      regenerate the fuzz corpora's trace-* seeds from
+#                        lis_sim's byte capture (scripts/fuzz-seeds.sh)
 #   make install | dkms-install | dkms-remove | uninstall
 #                        (install also installs lis-vssd, its unit and man
 #                        page: tools/lis-vssd/Makefile, PREFIX/DESTDIR)
@@ -60,9 +62,12 @@ demo:
 fuzz:
 	scripts/run-fuzz.sh --long
 
+fuzz-seeds:
+	scripts/fuzz-seeds.sh
+
 bench:
 	scripts/deps.sh
 	scripts/bench.sh
 
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check demo fuzz bench tools-install
+	clean style check demo fuzz fuzz-seeds bench tools-install

@@ -2,7 +2,7 @@
 /*
  * lis_sim internals shared by its files: the one simulator instance, the
  * simulated hypervisor's per-CPU delivery state, the VMBus host's channels
- * and GPADLs, fault injection and the trace.
+ * and GPADLs, fault injection, the trace and the byte capture.
  *
  * Execution model (Documentation/simulator.rst has the long version):
  *
@@ -365,6 +365,33 @@ struct lis_sim_trace {
 	unsigned int count;
 };
 
+#define LIS_SIM_CAPTURE_BYTES	(2U << 20)
+#define LIS_SIM_CAPTURE_MAX_REC	8192
+
+/**
+ * struct lis_sim_capture - the byte capture (capture.c)
+ * @lock: protects @on, @buf, @used, @records and @dropped; any context,
+ *	interrupts off; innermost: taken under lis_sim_cpu.lock and
+ *	lis_sim.in_lock
+ * @ctl: serialises the debugfs commands and reads: @buf is allocated,
+ *	reset or freed only under it, so a reader holding it can copy the
+ *	records below @used without @lock
+ * @on: recording; also read without @lock (READ_ONCE) as a fast path
+ * @buf: LIS_SIM_CAPTURE_BYTES of records, NULL until first switched on
+ * @used: bytes of @buf holding records
+ * @records: records in @buf
+ * @dropped: records not kept since the last "on": the buffer was full
+ */
+struct lis_sim_capture {
+	spinlock_t lock;		/* on, buf, used, records, dropped */
+	struct mutex ctl;		/* commands, reads; buf's lifetime */
+	bool on;
+	u8 *buf;
+	size_t used;
+	u64 records;
+	u64 dropped;
+};
+
 /**
  * struct lis_sim - the simulator: a hypervisor and a VMBus host
  * @prov: the provider registered with lis_vmbus
@@ -398,6 +425,7 @@ struct lis_sim_trace {
  * @held: the message a reorder fault holds back
  * @chaos: the random fault mode
  * @trace: the event trace (own lock)
+ * @cap: the byte capture (own locks)
  * @debugfs: the debugfs directory
  * @dm: the Dynamic Memory host (dm_host.h); set at init, its state is
  *	protected by @lock
@@ -438,6 +466,7 @@ struct lis_sim {
 	struct lis_sim_chaos chaos;
 
 	struct lis_sim_trace trace;
+	struct lis_sim_capture cap;
 	struct dentry *debugfs;
 	struct lis_sim_dm *dm;
 	struct lis_vss_host *vss;
@@ -518,9 +547,17 @@ void lis_sim_trace_exit(struct lis_sim_trace *t);
 void lis_sim_trace_msg(struct lis_sim *sim, int dir, const void *msg,
 		       u32 len, int note);
 void lis_sim_trace_pkt(struct lis_sim *sim, int dir, u32 relid,
-		       const struct lis_vmpacket_desc *desc, int note);
+		       const struct lis_vmpacket_desc *desc,
+		       const struct lis_kvec *vec, unsigned int nvec, int note);
 void lis_sim_trace_clear(struct lis_sim_trace *t);
 extern const struct file_operations lis_sim_trace_fops;
+
+/* capture.c: the byte capture */
+int lis_sim_capture_init(struct lis_sim_capture *c);
+void lis_sim_capture_exit(struct lis_sim_capture *c);
+void lis_sim_capture_add(struct lis_sim *sim, int dir, bool pkt, u32 relid,
+			 const struct lis_kvec *vec, unsigned int nvec);
+extern const struct file_operations lis_sim_capture_fops;
 
 /* debugfs.c */
 void lis_sim_debugfs_init(struct lis_sim *sim);

@@ -10,6 +10,7 @@
  *                 next INITIATE_CONTACT on
  *   faults   (rw) fault commands (fault.c); read: what is armed
  *   trace    (rw) the event trace (trace.c); write "clear" to empty it
+ *   capture  (rw) the byte capture (capture.c): "on", "off", "clear"
  *   dm       (rw) the Dynamic Memory host (dm_ctl.c)
  *   vss      (rw) the VSS backup requester (vss_host.c)
  *
@@ -238,6 +239,7 @@ void lis_sim_debugfs_init(struct lis_sim *sim)
 	debugfs_create_file("version", 0644, dir, sim, &lis_sim_version_fops);
 	debugfs_create_file("faults", 0644, dir, sim, &lis_sim_faults_fops);
 	debugfs_create_file("trace", 0644, dir, sim, &lis_sim_trace_fops);
+	debugfs_create_file("capture", 0644, dir, sim, &lis_sim_capture_fops);
 	lis_dm_debugfs_init(sim);
 	debugfs_create_file("vss", 0644, dir, sim, &lis_vss_host_fops);
 }

@@ -255,6 +255,28 @@ void lis_sim_chan_kick(struct lis_sim_chan *ch, unsigned long delay)
 		mod_delayed_work(ch->sim->wq, &ch->work, 0);
 }
 
+/*
+ * The peeked packet of @in from byte @from on (0: its descriptor), as the
+ * two pieces of the ring's data area it lies in (the second one empty
+ * unless it wraps).  lis_ring_peek() checked that it lies within
+ * published data.
+ */
+static void lis_sim_peeked_vec(const struct lis_ring *in, u32 from,
+			       struct lis_kvec vec[2])
+{
+	u32 pos = in->priv_read_index + from;
+	u32 rest = in->pkt_len - from;
+	u32 first;
+
+	if (pos >= in->size)
+		pos -= in->size;
+	first = min(rest, in->size - pos);
+	vec[0].base = in->data + pos;
+	vec[0].len = first;
+	vec[1].base = in->data;
+	vec[1].len = rest - first;
+}
+
 /**
  * lis_sim_recv_peek() - look at the guest's next packet
  * @ch: an open channel
@@ -266,6 +288,7 @@ void lis_sim_chan_kick(struct lis_sim_chan *ch, unsigned long delay)
  */
 int lis_sim_recv_peek(struct lis_sim_chan *ch, struct lis_vmpacket_desc *desc)
 {
+	struct lis_kvec vec[2];
 	int ret = lis_ring_peek(&ch->in, desc);
 
 	if (ret == -EIO)
@@ -277,8 +300,9 @@ int lis_sim_recv_peek(struct lis_sim_chan *ch, struct lis_vmpacket_desc *desc)
 		return 0;
 	/* Recorded once, when the host first sees it. */
 	ch->peek_traced = true;
-	lis_sim_trace_pkt(ch->sim, LIS_SIM_G2H, ch->relid, desc,
-			  LIS_SIM_NOTE_NONE);
+	lis_sim_peeked_vec(&ch->in, 0, vec);
+	lis_sim_trace_pkt(ch->sim, LIS_SIM_G2H, ch->relid, desc, vec,
+			  ARRAY_SIZE(vec), LIS_SIM_NOTE_NONE);
 	return 0;
 }
 
@@ -360,11 +384,13 @@ bool lis_sim_recv_batch_end(struct lis_sim_chan *ch)
 
 /*
  * After a packet was written (@ret 0): clear our pending_send_sz request,
- * trace the packet (@desc as meant, @note) and signal the guest if the
- * ring rules say so.  On failure only report a broken ring.
+ * trace the packet (@desc as meant, @vec/@nvec the bytes written, @note)
+ * and signal the guest if the ring rules say so.  On failure only report a
+ * broken ring.
  */
 static int lis_sim_sent(struct lis_sim_chan *ch, int ret,
-			const struct lis_vmpacket_desc *desc, int note,
+			const struct lis_vmpacket_desc *desc,
+			const struct lis_kvec *vec, unsigned int nvec, int note,
 			bool signal)
 {
 	if (ret) {
@@ -376,7 +402,8 @@ static int lis_sim_sent(struct lis_sim_chan *ch, int ret,
 		lis_ring_set_pending_send(&ch->out, 0);
 		ch->pending_send = false;
 	}
-	lis_sim_trace_pkt(ch->sim, LIS_SIM_H2G, ch->relid, desc, note);
+	lis_sim_trace_pkt(ch->sim, LIS_SIM_H2G, ch->relid, desc, vec, nvec,
+			  note);
 	if (signal)
 		lis_sim_signal_guest(ch->sim, ch->target_cpu, ch->relid);
 	return 0;
@@ -414,7 +441,8 @@ static int lis_sim_write_corrupt(struct lis_sim_chan *ch,
 		pr_info("fault: corrupted a packet descriptor on relid %u\n",
 			ch->relid);
 	}
-	return lis_sim_sent(ch, ret, desc, LIS_SIM_NOTE_CORRUPT, signal);
+	return lis_sim_sent(ch, ret, desc, vec, nbody + 1,
+			    LIS_SIM_NOTE_CORRUPT, signal);
 }
 
 /* Chaos mode's index fault, once the packet (@ret 0) is in the ring. */
@@ -445,8 +473,11 @@ static void lis_sim_chaos_index(struct lis_sim_chan *ch, int ret, int fault)
 int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
 		 const void *buf, u32 len)
 {
-	const struct lis_kvec body = { .base = buf, .len = len };
 	struct lis_vmpacket_desc desc;
+	const struct lis_kvec vec[2] = {
+		{ .base = &desc, .len = sizeof(desc) },
+		{ .base = buf, .len = len },
+	};
 	bool signal;
 	int fault;
 	int ret;
@@ -455,13 +486,14 @@ int lis_sim_send(struct lis_sim_chan *ch, u16 type, u16 flags, u64 trans_id,
 	if (ret)
 		return ret;
 	fault = lis_sim_fault_packet(ch->sim, ch->relid);
-	ret = lis_sim_write_corrupt(ch, &desc, &body, 1,
+	ret = lis_sim_write_corrupt(ch, &desc, &vec[1], 1,
 				    fault == LIS_SIM_FAULT_CORRUPT_DESC);
 	if (ret != -ENOENT)
 		return ret;
-	ret = lis_ring_write_inband_vec(&ch->out, &body, 1, type, flags,
+	ret = lis_ring_write_inband_vec(&ch->out, &vec[1], 1, type, flags,
 					trans_id, &desc, &signal);
-	ret = lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
+	ret = lis_sim_sent(ch, ret, &desc, vec, ARRAY_SIZE(vec),
+			   LIS_SIM_NOTE_NONE, signal);
 	lis_sim_chaos_index(ch, ret, fault);
 	return ret;
 }
@@ -484,30 +516,21 @@ int lis_sim_send_back(struct lis_sim_chan *ch)
 	struct lis_vmpacket_desc desc = ch->peeked;
 	struct lis_kvec vec[3] = { { .base = &desc, .len = sizeof(desc) } };
 	struct lis_kvec *body = &vec[1];
-	u32 pos, rest, first;
 	bool signal;
 	int fault;
 	int ret;
 
 	if (!in->pkt_len || in->broken)
 		return -EINVAL;
-	/* lis_ring_peek() checked the packet lies within published data. */
-	pos = in->priv_read_index + sizeof(desc);
-	if (pos >= in->size)
-		pos -= in->size;
-	rest = in->pkt_len - sizeof(desc);
-	first = min(rest, in->size - pos);
-	body[0].base = in->data + pos;
-	body[0].len = first;
-	body[1].base = in->data;
-	body[1].len = rest - first;
+	lis_sim_peeked_vec(in, sizeof(desc), body);
 	fault = lis_sim_fault_packet(ch->sim, ch->relid);
 	ret = lis_sim_write_corrupt(ch, &desc, body, 2,
 				    fault == LIS_SIM_FAULT_CORRUPT_DESC);
 	if (ret != -ENOENT)
 		return ret;
 	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);
-	ret = lis_sim_sent(ch, ret, &desc, LIS_SIM_NOTE_NONE, signal);
+	ret = lis_sim_sent(ch, ret, &desc, vec, ARRAY_SIZE(vec),
+			   LIS_SIM_NOTE_NONE, signal);
 	lis_sim_chaos_index(ch, ret, fault);
 	return ret;
 }

@@ -66,9 +66,12 @@ static int __init lis_sim_init(void)
 	ret = lis_sim_trace_init(&sim->trace);
 	if (ret)
 		goto exit_host;
-	ret = lis_sim_hyp_init(sim);
+	ret = lis_sim_capture_init(&sim->cap);
 	if (ret)
 		goto exit_trace;
+	ret = lis_sim_hyp_init(sim);
+	if (ret)
+		goto exit_capture;
 	ret = lis_echo_register(sim, echo_devices);
 	if (ret)
 		goto exit_hyp;
@@ -103,6 +106,8 @@ free_classes:
 	lis_sim_classes_free(sim);
 exit_hyp:
 	lis_sim_hyp_exit(sim);
+exit_capture:
+	lis_sim_capture_exit(&sim->cap);
 exit_trace:
 	lis_sim_trace_exit(&sim->trace);
 exit_host:
@@ -124,6 +129,7 @@ static void __exit lis_sim_exit(void)
 	lis_sim_classes_free(sim);
 	lis_dm_unregister(sim);
 	lis_sim_hyp_exit(sim);
+	lis_sim_capture_exit(&sim->cap);
 	lis_sim_trace_exit(&sim->trace);
 	lis_sim_host_exit(sim);
 	kfree(sim);

@@ -101,10 +101,14 @@ void lis_sim_trace_msg(struct lis_sim *sim, int dir, const void *msg,
 		.dir = dir,
 		.note = note,
 	};
+	const struct lis_kvec vec = { .base = msg, .len = len };
 
 	if (len >= sizeof(struct lis_chmsg_hdr))
 		ev.type = ((const struct lis_chmsg_hdr *)msg)->msgtype;
 	lis_sim_trace_add(&sim->trace, &ev);
+	/* What a fault dropped or the hypervisor refused never crossed. */
+	if (note != LIS_SIM_NOTE_DROPPED && note != LIS_SIM_NOTE_REFUSED)
+		lis_sim_capture_add(sim, dir, false, 0, &vec, 1);
 }
 
 /**
@@ -112,13 +116,17 @@ void lis_sim_trace_msg(struct lis_sim *sim, int dir, const void *msg,
  * @sim: the simulator
  * @dir: enum lis_sim_trace_dir
  * @relid: the channel
- * @desc: the packet's descriptor
+ * @desc: the packet's descriptor, as meant
+ * @vec: the packet's bytes as they crossed, descriptor included, for the
+ *	byte capture
+ * @nvec: pieces in @vec
  * @note: enum lis_sim_trace_note
  *
  * Context: any.
  */
 void lis_sim_trace_pkt(struct lis_sim *sim, int dir, u32 relid,
-		       const struct lis_vmpacket_desc *desc, int note)
+		       const struct lis_vmpacket_desc *desc,
+		       const struct lis_kvec *vec, unsigned int nvec, int note)
 {
 	struct lis_sim_trace_ev ev = {
 		.trans = desc->trans_id,
@@ -131,6 +139,7 @@ void lis_sim_trace_pkt(struct lis_sim *sim, int dir, u32 relid,
 	};
 
 	lis_sim_trace_add(&sim->trace, &ev);
+	lis_sim_capture_add(sim, dir, true, relid, vec, nvec);
 }
 
 /**
