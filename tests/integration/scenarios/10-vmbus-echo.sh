@@ -8,6 +8,7 @@
 #
 # lis-memory: 1G
 # lis-timeout: 600
+# lis-series: stock debug
 
 ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 ECHO_ALIAS="lis_vmbus:4553494c40ec3a4b9f136c69735f6563"
@@ -126,7 +127,14 @@ if cycle; then
 	echo "VmallocUsed $vm0 -> $vm1 kB, SUnreclaim $slab0 -> $slab1 kB"
 	# One leaked channel would be 1 MiB of rings per cycle.
 	check no-vmalloc-leak [ $((vm1 - vm0)) -lt 1024 ]
-	check no-slab-leak [ $((slab1 - slab0)) -lt 2048 ]
+	# On the debug kernel KASAN's quarantine holds freed objects (7 MiB
+	# over these cycles), so SUnreclaim proves nothing there; kmemleak
+	# checks every object instead (kmemleak-lis, tests/integration/init.sh).
+	if grep -qw lis.series=debug /proc/cmdline; then
+		skip no-slab-leak "KASAN's quarantine: kmemleak-lis checks slab here"
+	else
+		check no-slab-leak [ $((slab1 - slab0)) -lt 2048 ]
+	fi
 	run_echo echo-after-reloads "$(find_echo)" 100 1024
 else
 	not_ok reload-20-times "the first unload/reload cycle failed" \
