@@ -8,6 +8,8 @@
 #   make check           every test layer (what CI runs)
 #   make demo            the Dynamic Memory + live backup demonstration
 #   make bench           benchmarks, as ratios against the physical limit
+#   make soak            the soak test, SOAK_MINUTES (default 60) on the
+#                        debug test kernel (make check runs 2 minutes)
 #   make fuzz            long fuzzer runs (FUZZ_SECONDS per target)
 #   make install | dkms-install | dkms-remove | uninstall
 #                        (install also installs lis-vssd, its unit and man
@@ -64,5 +66,10 @@ bench:
 	scripts/deps.sh
 	scripts/bench.sh
 
+SOAK_MINUTES ?= 60
+soak:
+	scripts/deps.sh
+	SOAK_MINUTES=$(SOAK_MINUTES) scripts/soak.sh
+
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check demo fuzz bench tools-install
+	clean style check demo fuzz bench soak tools-install
