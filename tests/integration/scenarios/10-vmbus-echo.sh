@@ -104,7 +104,11 @@ else
 		"$(dmesg | tail -n 20)"
 fi
 
-# 20 unload/reload cycles, rings open each time; nothing may leak.
+# 20 unload/reload cycles, rings open each time; nothing may leak.  On
+# the debug kernel kmemleak sees a single leaked object, so 5 do (and
+# save a minute and a half under KASAN).
+CYCLES=20
+grep -qw lis.series=debug /proc/cmdline && CYCLES=5
 cycle()
 {
 	rmmod lis_echo && rmmod lis_sim && rmmod lis_vmbus &&
@@ -118,10 +122,10 @@ if cycle; then
 	vm0=$(meminfo_kb VmallocUsed)
 	slab0=$(meminfo_kb SUnreclaim)
 	n=0
-	while [ $n -lt 20 ] && cycle; do
+	while [ $n -lt $CYCLES ] && cycle; do
 		n=$((n + 1))
 	done
-	check reload-20-times [ $n -eq 20 ]
+	check reload-$CYCLES-times [ $n -eq $CYCLES ]
 	vm1=$(meminfo_kb VmallocUsed)
 	slab1=$(meminfo_kb SUnreclaim)
 	echo "VmallocUsed $vm0 -> $vm1 kB, SUnreclaim $slab0 -> $slab1 kB"
@@ -137,7 +141,7 @@ if cycle; then
 	fi
 	run_echo echo-after-reloads "$(find_echo)" 100 1024
 else
-	not_ok reload-20-times "the first unload/reload cycle failed" \
+	not_ok reload-$CYCLES-times "the first unload/reload cycle failed" \
 		"$(dmesg | tail -n 20)"
 fi
 
