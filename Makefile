@@ -8,6 +8,8 @@
 #   make check           every test layer (what CI runs)
 #   make demo            the Dynamic Memory + live backup demonstration
 #   make bench           benchmarks, as ratios against the physical limit
+#   make soak            the soak test, SOAK_MINUTES (default 60) on the
+#                        debug test kernel (make check runs 2 minutes)
 #   make fuzz            long fuzzer runs (FUZZ_SECONDS per target)
 #   make fuzz-seeds      regenerate the fuzz corpora's trace-* seeds from
 #                        lis_sim's byte capture (scripts/fuzz-seeds.sh)
@@ -69,5 +71,10 @@ bench:
 	scripts/deps.sh
 	scripts/bench.sh
 
+SOAK_MINUTES ?= 60
+soak:
+	scripts/deps.sh
+	SOAK_MINUTES=$(SOAK_MINUTES) scripts/soak.sh
+
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check demo fuzz fuzz-seeds bench tools-install
+	clean style check demo fuzz fuzz-seeds bench soak tools-install

@@ -6,12 +6,14 @@
 #
 # Environment:
 #   LIS_CACHE    cache outside the tree (default /var/cache/lis)
-#   LIS_KERNELS  stock kernel series to test (default "6.1 6.12")
+#   LIS_KERNELS  kernel series to test (default "6.1 6.12 debug": Debian's
+#                stock 6.1 and 6.12, and the debug test kernel, which only
+#                the integration layer runs; lis_stock_series filters it)
 #   LIS_JOBS     make -j (default: number of CPUs + 1)
 
 LIS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIS_CACHE=${LIS_CACHE:-/var/cache/lis}
-LIS_KERNELS=${LIS_KERNELS:-6.1 6.12}
+LIS_KERNELS=${LIS_KERNELS:-6.1 6.12 debug}
 LIS_JOBS=${LIS_JOBS:-$(($(nproc) + 1))}
 LIS_RESULTS=$LIS_ROOT/build/test-results
 LIS_LOGS=$LIS_RESULTS/logs
@@ -136,6 +138,16 @@ tap_end()
 # ---------------------------------------------------------------------------
 # Kernels.
 
+# lis_stock_series: the stock series of $LIS_KERNELS (all but "debug").
+lis_stock_series()
+{
+	local series
+
+	for series in $LIS_KERNELS; do
+		[ "$series" = debug ] || echo "$series"
+	done
+}
+
 # lis_stock_kernel <series>: newest installed Debian amd64 kernel of a
 # series ("6.1" -> 6.1.0-56-amd64) that also has its headers.  The glob
 # "6.1.*" cannot match 6.12: the character after "6.1" must be a dot.
@@ -177,18 +189,30 @@ lis_kernel_source()
 # (tracked and untracked files, without build products), so results are
 # real and the tree other engineers edit is never written to.
 
+_lis_tar_tree()
+{
+	tar -C "$LIS_ROOT" --sort=name \
+		--exclude=./.git --exclude=./build \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.ko.xz' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
+		--exclude='*.a' --exclude=Module.symvers --exclude=modules.order \
+		-cf - .
+}
+
 lis_copy_tree()
 {
 	local dest=$1
 
 	rm -rf "$dest"
 	mkdir -p "$dest"
-	tar -C "$LIS_ROOT" \
-		--exclude=./.git --exclude=./build \
-		--exclude='*.o' --exclude='*.ko' --exclude='*.ko.xz' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
-		--exclude='*.a' --exclude=Module.symvers --exclude=modules.order \
-		-cf - . | tar -C "$dest" -xf -
+	_lis_tar_tree | tar -C "$dest" -xf -
+}
+
+# lis_tree_hash: a hash of what lis_copy_tree would copy (contents, names,
+# modes and times), so a build of one copy can stand for another's.
+lis_tree_hash()
+{
+	_lis_tar_tree | sha256sum | cut -c1-16
 }
 
 # ---------------------------------------------------------------------------

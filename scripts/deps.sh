@@ -69,7 +69,7 @@ main()
 			return 1
 		fi
 	fi
-	for series in $LIS_KERNELS; do
+	for series in $(lis_stock_series); do
 		if kver=$(lis_stock_kernel "$series"); then
 			lis_log "deps: kernel $series: $kver"
 		else

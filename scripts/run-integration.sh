@@ -4,13 +4,25 @@
 # Integration layer: lis's modules, built by dkms against each stock Debian
 # kernel's headers (scripts/dkms.sh build), exercised by the scenarios in
 # tests/integration/scenarios/*.sh, each in its own boot of that kernel
-# under QEMU.
+# under QEMU.  A third series, "debug", boots the KUnit test kernel
+# (scripts/test-kernel.sh: KASAN, lockdep, atomic-sleep checks, kmemleak)
+# with lis's modules built against its build directory, for the few
+# scenarios that ask for it (lis-series:); after such a scenario the guest
+# unloads whatever lis module is left and runs kmemleak (result
+# kmemleak-lis: no report naming lis code).
 #
 # A scenario is a busybox sh fragment; tests/integration/lib.sh documents
 # its helpers.  Header lines it may declare:
 #   # lis-memory: 4G          QEMU -m (default 1G)
 #   # lis-cmdline: mem=1G     appended to the kernel command line
-#   # lis-timeout: 300        seconds before QEMU is killed (default 300)
+#   # lis-timeout: 300        seconds before QEMU is killed (default 300;
+#                             doubled in the debug series)
+#   # lis-series: stock debug the series the scenario runs in: series
+#                             names, "stock" for every stock kernel
+#                             (default "stock")
+#   # lis-soak: minutes       the scenario runs for lis.soak_minutes= on
+#                             the command line (LIS_SOAK_MINUTES, when
+#                             set); its timeout grows by 90 s a minute
 #   # lis-kmods: ext4 virtio_blk
 #                             stock modules, with their dependencies from
 #                             modules.dep and soft dependencies from
@@ -31,12 +43,13 @@
 # top of tools/, and tools/bin/* when tools/Makefile exists (built once,
 # statically: result tools-build).
 # Result names: build-<series>, tools-build, and
-# <series>/<scenario>/<test> (<series> is 6.1 or 6.12).  A timeout, a
+# <series>/<scenario>/<test> (<series> is 6.1, 6.12 or debug).  A timeout, a
 # missing done marker or a kernel bug on the console fails
 # <series>/<scenario>/{timeout,done,console}.
 # Writes build/test-results/integration.tap.
 #
-# Environment: LIS_KERNELS (default "6.1 6.12"); LIS_SCENARIOS, a list of
+# Environment: LIS_KERNELS (default "6.1 6.12 debug"; "debug" is the test
+# kernel); LIS_SOAK_MINUTES (see lis-soak:); LIS_SCENARIOS, a list of
 # scenario names (e.g. "00-smoke") to run only those; LIS_SCENARIO_DIR
 # (default tests/integration/scenarios) and LIS_TAP_LAYER/LIS_TAP_FILE
 # (default integration, integration.tap), which make bench sets to run
@@ -114,7 +127,8 @@ visit_kmod()
 	KMOD_SEEN[$key]=1
 	if [ -z "${KMOD_PATH[$key]:-}" ]; then
 		[ -n "${KMOD_BUILTIN[$key]:-}" ] && return
-		mod=$(awk -v a="$1" '$1 == "alias" && $2 == a { print $3 }' "$KMOD_DIR/modules.alias")
+		mod=$(awk -v a="$1" '$1 == "alias" && $2 == a { print $3 }' \
+			"$KMOD_DIR/modules.alias" 2>/dev/null)
 		if [ -n "$mod" ]; then
 			for dep in $mod; do
 				visit_kmod "$dep" optional
@@ -317,9 +331,34 @@ agent_finish()
 	done <"$root/copies"
 }
 
+# in_series <scenario> <series>: whether its lis-series: names the series.
+in_series()
+{
+	local word
+
+	for word in $(header "$1" series stock); do
+		[ "$word" = "$2" ] && return 0
+		[ "$word" = stock ] && [ "$2" != debug ] && return 0
+	done
+	return 1
+}
+
+# console_checked <series> <console>: the console as the bug check reads
+# it.  In the debug series kmemleak's "new suspected" lines are the
+# guest's to judge (the boot's own leaks, reports not naming lis): its
+# kmemleak-lis result stands for them.
+console_checked()
+{
+	if [ "$1" = debug ]; then
+		tr -d '\r' <"$2" | grep -vE 'kmemleak: [0-9]+ new suspected'
+	else
+		cat "$2"
+	fi
+}
+
 run_scenario()
 {
-	local series=$1 kver=$2 file=$3 modules=$4
+	local series=$1 kver=$2 file=$3 modules=$4 image=$5
 	local name prefix root mem timeout cmdline kmods disks log rc problems host
 
 	name=$(basename "$file" .sh)
@@ -332,6 +371,14 @@ run_scenario()
 	kmods=$(header "$file" kmods "")
 	disks=$(header "$file" disk "")
 	host=$(header "$file" host "")
+	if [ "$series" = debug ]; then
+		timeout=$((timeout * 2))
+		cmdline="kasan.fault=panic $cmdline"
+	fi
+	if [ "$(header "$file" soak "")" = minutes ] && [ -n "${LIS_SOAK_MINUTES:-}" ]; then
+		timeout=$((timeout + LIS_SOAK_MINUTES * 90))
+		cmdline="lis.soak_minutes=$LIS_SOAK_MINUTES $cmdline"
+	fi
 
 	lis_initramfs_base "$root/initramfs"
 	cp "$LIS_ROOT/tests/integration/init.sh" "$root/initramfs/init"
@@ -355,8 +402,9 @@ run_scenario()
 	[ "$host" = agent ] && agent_start "$root" "$log"
 
 	lis_log "integration: $prefix on $kver (-m $mem, timeout ${timeout}s)"
-	lis_qemu "$log" "/boot/vmlinuz-$kver" "$root/initramfs.cpio" "$mem" "$timeout" \
-		"$CMDLINE lis.kver=$kver $cmdline" "${DISK_ARGS[@]}" "${AGENT_ARGS[@]}"
+	lis_qemu "$log" "$image" "$root/initramfs.cpio" "$mem" "$timeout" \
+		"$CMDLINE lis.kver=$kver lis.series=$series $cmdline" \
+		"${DISK_ARGS[@]}" "${AGENT_ARGS[@]}"
 	rc=$?
 	[ "$host" = agent ] && agent_finish "$root" "$prefix"
 
@@ -369,7 +417,8 @@ run_scenario()
 	elif [ "$RESULT_COUNT" -eq 0 ]; then
 		tap_fail "$prefix/results" "the scenario reported no results"
 	fi
-	problems=$(lis_console_problems "$LIS_LOGS/$log.console")
+	console_checked "$series" "$LIS_LOGS/$log.console" >"$root/console.checked"
+	problems=$(lis_console_problems "$root/console.checked")
 	if [ -n "$problems" ]; then
 		tap_fail "$prefix/console" "kernel bug reports on the console:" "$problems" \
 			"$(lis_tail "$LIS_LOGS/$log.console")"
@@ -401,9 +450,50 @@ build_tools()
 	fi
 }
 
+# debug_series: the test kernel (built or cached), lis's modules built
+# against it into $WORK/debug/modules, and the kernel's built-in modules
+# indexed (everything a scenario names must be built in: lis-kmods:
+# lines are checked against modules.builtin).  Sets DEBUG_KDIR.
+debug_series()
+{
+	local out=$WORK/debug log=$LIS_LOGS/integration-build-debug.log ko src
+
+	if ! DEBUG_KDIR=$("$LIS_ROOT/scripts/test-kernel.sh" 2>"$log.kernel"); then
+		tap_fail_log build-debug "the test kernel did not build" "$log.kernel"
+		return 1
+	fi
+	# The KUnit layer's build of the same tree against the same kernel
+	# (make check runs it first) is this build.
+	src=$LIS_ROOT/build/kunit/src
+	if [ "$(cat "$src/.lis-built-for" 2>/dev/null)" = "$DEBUG_KDIR $(lis_tree_hash)" ]; then
+		echo "reusing the KUnit layer's build in $src" >"$log"
+	else
+		src=$out/src
+		lis_copy_tree "$src"
+		if ! make -C "$src" KDIR="$DEBUG_KDIR" -j"$LIS_JOBS" >"$log" 2>&1; then
+			tap_fail_log build-debug "lis did not build against the test kernel" "$log"
+			return 1
+		fi
+	fi
+	tap_ok build-debug
+	rm -rf "$out/modules"
+	mkdir -p "$out/modules"
+	for ko in "$src"/*.ko; do
+		case $ko in *_test.ko) continue ;; esac
+		cp "$ko" "$out/modules/"
+	done
+	declare -gA KMOD_PATH=() KMOD_DEPS=() KMOD_BUILTIN=() KMOD_PRE=() KMOD_POST=()
+	KMOD_DIR=$DEBUG_KDIR
+	while read -r ko; do
+		ko=${ko##*/}
+		ko=${ko%%.ko*}
+		KMOD_BUILTIN[${ko//-/_}]=1
+	done <"$DEBUG_KDIR/modules.builtin"
+}
+
 main()
 {
-	local version series kver file out log scenarios=()
+	local version series kver file out log scenarios=() selected
 
 	lis_lock_tree
 
@@ -419,6 +509,21 @@ main()
 	done
 	build_tools
 	for series in $LIS_KERNELS; do
+		if [ "$series" = debug ]; then
+			selected=()
+			for file in "${scenarios[@]}"; do
+				in_series "$file" debug && selected+=("$file")
+			done
+			[ "${#selected[@]}" -gt 0 ] || continue
+			debug_series || continue
+			kver=$(cat "$DEBUG_KDIR/include/config/kernel.release")
+			lis_log "integration: debug series on the test kernel $kver"
+			for file in "${selected[@]}"; do
+				run_scenario debug "$kver" "$file" "$WORK/debug/modules" \
+					"$DEBUG_KDIR/arch/x86/boot/bzImage"
+			done
+			continue
+		fi
 		if ! kver=$(lis_stock_kernel "$series"); then
 			tap_fail "build-$series" "no installed $series kernel with headers (scripts/deps.sh)"
 			continue
@@ -443,7 +548,9 @@ main()
 		mkdir -p "$out/modules"
 		load_modules_dep "$kver"
 		for file in "${scenarios[@]}"; do
-			run_scenario "$series" "$kver" "$file" "$out/modules"
+			in_series "$file" "$series" || continue
+			run_scenario "$series" "$kver" "$file" "$out/modules" \
+				"/boot/vmlinuz-$kver"
 		done
 	done
 	tap_end "TAP version 13"

@@ -185,6 +185,9 @@ build_modules()
 		tap_fail_log "kunit/build-modules" "lis modules did not build against the test kernel" "$log"
 		return 1
 	fi
+	# The integration layer's debug series uses this build when the
+	# tree has not changed since (scripts/run-integration.sh).
+	echo "$kdir $(lis_tree_hash)" >"$WORK/src/.lis-built-for"
 }
 
 main()

@@ -77,7 +77,7 @@ main()
 	lis_lock_tree
 
 	tap_begin static static.tap
-	for series in $LIS_KERNELS; do
+	for series in $(lis_stock_series); do
 		if ! kver=$(lis_stock_kernel "$series"); then
 			tap_fail "sparse-$series" "no installed $series kernel with headers"
 			tap_fail "w1-$series" "no installed $series kernel with headers"

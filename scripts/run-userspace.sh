@@ -61,8 +61,8 @@ install_roundtrip()
 	done
 	if [ -n "$missing" ]; then
 		tap_fail tools-install "not installed:$missing" "$(find "$dest" -type f)"
-	elif find "$dest" -name 'lis-vss-test*' | grep -q .; then
-		tap_fail tools-install "the test client was installed"
+	elif find "$dest" -name 'lis-vss-test*' -o -name 'lis-soak*' | grep -q .; then
+		tap_fail tools-install "a test tool (lis-vss-test, lis-soak) was installed"
 	else
 		tap_ok tools-install
 	fi

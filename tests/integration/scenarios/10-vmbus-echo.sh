@@ -8,6 +8,7 @@
 #
 # lis-memory: 1G
 # lis-timeout: 600
+# lis-series: stock debug
 
 ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 ECHO_ALIAS="lis_vmbus:4553494c40ec3a4b9f136c69735f6563"
@@ -103,7 +104,11 @@ else
 		"$(dmesg | tail -n 20)"
 fi
 
-# 20 unload/reload cycles, rings open each time; nothing may leak.
+# 20 unload/reload cycles, rings open each time; nothing may leak.  On
+# the debug kernel kmemleak sees a single leaked object, so 5 do (and
+# save a minute and a half under KASAN).
+CYCLES=20
+grep -qw lis.series=debug /proc/cmdline && CYCLES=5
 cycle()
 {
 	rmmod lis_echo && rmmod lis_sim && rmmod lis_vmbus &&
@@ -117,19 +122,26 @@ if cycle; then
 	vm0=$(meminfo_kb VmallocUsed)
 	slab0=$(meminfo_kb SUnreclaim)
 	n=0
-	while [ $n -lt 20 ] && cycle; do
+	while [ $n -lt $CYCLES ] && cycle; do
 		n=$((n + 1))
 	done
-	check reload-20-times [ $n -eq 20 ]
+	check reload-$CYCLES-times [ $n -eq $CYCLES ]
 	vm1=$(meminfo_kb VmallocUsed)
 	slab1=$(meminfo_kb SUnreclaim)
 	echo "VmallocUsed $vm0 -> $vm1 kB, SUnreclaim $slab0 -> $slab1 kB"
 	# One leaked channel would be 1 MiB of rings per cycle.
 	check no-vmalloc-leak [ $((vm1 - vm0)) -lt 1024 ]
-	check no-slab-leak [ $((slab1 - slab0)) -lt 2048 ]
+	# On the debug kernel KASAN's quarantine holds freed objects (7 MiB
+	# over these cycles), so SUnreclaim proves nothing there; kmemleak
+	# checks every object instead (kmemleak-lis, tests/integration/init.sh).
+	if grep -qw lis.series=debug /proc/cmdline; then
+		skip no-slab-leak "KASAN's quarantine: kmemleak-lis checks slab here"
+	else
+		check no-slab-leak [ $((slab1 - slab0)) -lt 2048 ]
+	fi
 	run_echo echo-after-reloads "$(find_echo)" 100 1024
 else
-	not_ok reload-20-times "the first unload/reload cycle failed" \
+	not_ok reload-$CYCLES-times "the first unload/reload cycle failed" \
 		"$(dmesg | tail -n 20)"
 fi
 
