@@ -27,7 +27,8 @@
  *
  * <msgtype> is a name as the trace prints it (OPENCHANNEL_RESULT, any
  * case) or its number.  Reading `faults` lists what is armed, one command
- * per line, then chaos mode's counters ("chaos: ...").
+ * per line, then chaos mode's counters ("chaos: ...") once chaos mode
+ * has been on since lis_sim loaded.
  *
  * Chaos mode is deterministic for a seed: its own xorshift64* generator
  * decides, in the host's one thread, so the same seed and the same guest
@@ -548,6 +549,9 @@ static void lis_sim_chaos_show(struct lis_sim *sim, struct seq_file *m)
 				seq_printf(m, "%s%s", lis_sim_chaos_names[i],
 					   c->kinds >> (i + 1) ? "," : "\n");
 	}
+	/* Never used since lis_sim loaded: nothing to say. */
+	if (!c->on && !c->msgs && !c->pkts)
+		return;
 	seq_printf(m, "chaos: %s seed=%llu permille=%u messages=%llu packets=%llu",
 		   c->on ? "on" : "off", c->seed, c->permille, c->msgs,
 		   c->pkts);
