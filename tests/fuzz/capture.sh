@@ -45,18 +45,6 @@ run_echo()
 	return 1
 }
 
-find_class()
-{
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$1" ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
-}
-
 ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 
 # --- file systems for the backup and for mountinfo ------------------------
@@ -81,8 +69,8 @@ check capture-on grep -q '^# lis_sim capture: ' "$CAP"
 
 # --- echo -----------------------------------------------------------------
 check load-lis_echo insmod "$LIS_MODULES/lis_echo.ko"
-if wait_for 20 find_class "$ECHO_CLASS"; then
-	dev=$(find_class "$ECHO_CLASS")
+if wait_for 20 lis_device "$ECHO_CLASS"; then
+	dev=$(lis_device "$ECHO_CLASS")
 	wait_for 20 [ "$(cat "$dev/state" 2>/dev/null)" = open ]
 	for bytes in 8 100 1000 4000; do
 		check "echo-$bytes" run_echo "$dev" 3 "$bytes"
@@ -124,14 +112,14 @@ else
 fi
 
 # --- rescind and offer again; a driver closes and opens again --------------
-if dev=$(find_class "$ECHO_CLASS"); then
+if dev=$(lis_device "$ECHO_CLASS"); then
 	relid=$(awk -v c="$ECHO_CLASS" '$2 == "echo" || index($0, c) { print $1; exit }' "$SIM/devices")
 	echo "rescinding echo relid $relid"
 	[ -n "$relid" ] && echo "$relid" >"$SIM/rescind"
 	sleep 2
 	echo echo >"$SIM/offer"
-	if wait_for 20 find_class "$ECHO_CLASS"; then
-		dev=$(find_class "$ECHO_CLASS")
+	if wait_for 20 lis_device "$ECHO_CLASS"; then
+		dev=$(lis_device "$ECHO_CLASS")
 		wait_for 20 [ "$(cat "$dev/state" 2>/dev/null)" = open ]
 		check echo-again run_echo "$dev" 2 64
 	fi

@@ -76,14 +76,7 @@ guest_used()
 
 dm_dev()
 {
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$DM_CLASS" ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
+	lis_device "$DM_CLASS"
 }
 
 guest_attr()

@@ -21,6 +21,12 @@
 #   wait_for <secs> <command...>
 #                               poll the command (every 0.2 s) until it
 #                               succeeds; returns 1 after <secs> seconds
+#   lis_devices <class> [state]
+#                               the sysfs path of each lis_vmbus device of
+#                               that class GUID (in that state: open,
+#                               closed, broken...), one a line
+#   lis_device <class> [state]  the first of them; returns 1 if there is
+#                               none
 #   dmesg_clean [name]          not_ok if dmesg has BUG/WARNING/Oops/...,
 #                               or the kernel is tainted by anything but an
 #                               out-of-tree (O) or unsigned (E) module
@@ -144,6 +150,25 @@ lis_unload()
 			return 1
 		fi
 	done
+}
+
+lis_devices()
+{
+	local d
+
+	for d in /sys/bus/lis_vmbus/devices/*; do
+		[ "$(cat "$d/class_id" 2>/dev/null)" = "$1" ] || continue
+		[ -z "$2" ] || [ "$(cat "$d/state" 2>/dev/null)" = "$2" ] || continue
+		echo "$d"
+	done
+}
+
+lis_device()
+{
+	local d
+
+	d=$(lis_devices "$@" | head -n 1)
+	[ -n "$d" ] && echo "$d"
 }
 
 # Taint bits allowed: 12 (O, out-of-tree module), 13 (E, unsigned module).

@@ -19,12 +19,7 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 # find_echo: print the sysfs path of the first echo device.
 find_echo()
 {
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
+	lis_device "$ECHO_CLASS"
 }
 
 echo_bound()

@@ -15,10 +15,7 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 # open_echos: sysfs paths of the open echo devices, one per line.
 open_echos()
 {
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] || continue
-		[ "$(cat "$d/state")" = open ] && echo "$d"
-	done
+	lis_devices "$ECHO_CLASS" open
 }
 
 have_echos()

@@ -20,13 +20,7 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 # echos [state]: sysfs paths of echo devices (in that state), one a line.
 echos()
 {
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] || continue
-		[ -z "$1" ] || [ "$(cat "$d/state" 2>/dev/null)" = "$1" ] || continue
-		echo "$d"
-	done
+	lis_devices "$ECHO_CLASS" "$1"
 }
 
 have_open()

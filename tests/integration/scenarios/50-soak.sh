@@ -64,15 +64,7 @@ vss()
 
 find_echo()
 {
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] || continue
-		[ "$(cat "$d/state" 2>/dev/null)" = open ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
+	lis_device "$ECHO_CLASS" open
 }
 
 # echo_run: 50 packets of 4 KiB through the echo device, verified.
