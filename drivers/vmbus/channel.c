@@ -266,6 +266,16 @@ static void lis_channel_signal(struct lis_channel *ch)
 	prov->signal_event(prov, ch->sig_conn_id);
 }
 
+/* Later sends and reads find no ring rather than freed (or leaked) memory. */
+static void lis_channel_forget_rings(struct lis_channel *ch)
+{
+	spin_lock_irq(&ch->out_lock);
+	memset(&ch->out, 0, sizeof(ch->out));
+	memset(&ch->in, 0, sizeof(ch->in));
+	spin_unlock_irq(&ch->out_lock);
+	ch->ring_mem = NULL;
+}
+
 static void lis_channel_release_rings(struct lis_channel *ch)
 {
 	int ret;
@@ -278,12 +288,7 @@ static void lis_channel_release_rings(struct lis_channel *ch)
 	} else {
 		vfree(ch->ring_mem);
 	}
-	/* Later sends and reads find no ring rather than freed memory. */
-	spin_lock_irq(&ch->out_lock);
-	memset(&ch->out, 0, sizeof(ch->out));
-	memset(&ch->in, 0, sizeof(ch->in));
-	spin_unlock_irq(&ch->out_lock);
-	ch->ring_mem = NULL;
+	lis_channel_forget_rings(ch);
 	ch->gpadl = 0;
 }
 
@@ -422,11 +427,7 @@ leak_rings:
 	lis_channel_host_fault(ch, "no answer to the GPADL of its rings",
 			       LIS_CHMSG_GPADL_HEADER);
 	mutex_unlock(&vb->conn_lock);
-	spin_lock_irq(&ch->out_lock);
-	memset(&ch->out, 0, sizeof(ch->out));
-	memset(&ch->in, 0, sizeof(ch->in));
-	spin_unlock_irq(&ch->out_lock);
-	ch->ring_mem = NULL;
+	lis_channel_forget_rings(ch);
 	goto unlock;
 free_rings:
 	vfree(ch->ring_mem);
