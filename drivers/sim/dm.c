@@ -136,6 +136,13 @@ static void lis_dm_finish(struct lis_sim_dm *dm, const char *result)
 	/* A command in manual mode moves the target with it. */
 	if (req->cmd && dm->pol.manual)
 		dm->pol.manual_target = lis_dm_assigned(dm);
+	if (!req->cmd) {
+		lis_dm_policy_answered(&dm->view, req->type, req->asked,
+				       req->done);
+		dm->balloon_after_ns = ktime_get_ns() +
+				       (u64)dm->interval_ms * NSEC_PER_MSEC *
+				       lis_dm_policy_backoff(&dm->view);
+	}
 	memset(req, 0, sizeof(*req));
 	dm->next_ns = ktime_get_ns() + (u64)dm->interval_ms * NSEC_PER_MSEC;
 }
@@ -470,6 +477,10 @@ static void lis_dm_next(struct lis_sim_dm *dm)
 	/* The guest's own minimum counts too. */
 	pol.minimum = max(pol.minimum, dm->guest_min);
 	lis_dm_policy_decide(&pol, &dm->view, &d);
+	/* A guest that answered short waits out its back-off. */
+	if (d.action == LIS_DM_ACT_BALLOON &&
+	    ktime_get_ns() < dm->balloon_after_ns)
+		return;
 	if (d.action != LIS_DM_ACT_NONE)
 		lis_dm_start(dm, d.action, d.pages, false);
 }
@@ -559,6 +570,7 @@ static int lis_dm_open(struct lis_sim_chan *ch)
 	dm->demand = 0;
 	memset(&dm->view, 0, sizeof(dm->view));
 	memset(&dm->req, 0, sizeof(dm->req));
+	dm->balloon_after_ns = 0;
 	dm->pol.block = lis_dm_mem_block_pages();
 	lis_sim_chan_set_priv(ch, dm);
 	return 0;

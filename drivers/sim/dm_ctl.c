@@ -277,7 +277,7 @@ static int lis_dm_show(struct seq_file *m, void *v)
 	struct lis_sim *sim = m->private;
 	struct lis_sim_dm *dm = sim->dm;
 	struct lis_dm_policy pol;
-	u64 target;
+	u64 target, now = ktime_get_ns();
 
 	mutex_lock(&sim->lock);
 	pol = dm->pol;
@@ -324,6 +324,10 @@ static int lis_dm_show(struct seq_file *m, void *v)
 	seq_printf(m, "hot_add_over_holes=%llu\n", dm->hot_add_over_holes);
 	seq_printf(m, "protocol_errors=%llu\n", dm->protocol_errors);
 	seq_printf(m, "violations=%llu\n", dm->violations);
+	seq_printf(m, "balloon_misses=%u\n", dm->view.balloon_misses);
+	seq_printf(m, "balloon_wait_ms=%llu\n",
+		   dm->balloon_after_ns > now ?
+		   div_u64(dm->balloon_after_ns - now, NSEC_PER_MSEC) : 0);
 	seq_printf(m, "busy=%d\n", dm->req.type != LIS_DM_ACT_NONE ||
 				  dm->cmd_type != LIS_DM_ACT_NONE);
 	seq_printf(m, "last_request=%s %llu %llu %s %llu\n",
@@ -478,8 +482,12 @@ static int lis_dm_cmd_call(struct lis_sim *sim, void *arg)
 	} else {
 		return lis_dm_bad_cmd(c, "unknown command");
 	}
-	if (!ret)
+	if (!ret) {
+		/* The operator's word starts the balancer afresh. */
+		dm->view.balloon_misses = 0;
+		dm->balloon_after_ns = 0;
 		lis_dm_poke(dm);
+	}
 	return ret;
 }
 

@@ -111,6 +111,8 @@ struct lis_dm_last {
  * @view: the balancer's view (streak of shrink reports)
  * @req: the request in flight
  * @next_ns: no new request before this
+ * @balloon_after_ns: no balancer balloon request before this (the
+ *	back-off after short answers, lis_dm_policy_backoff())
  * @cmd_type: a debugfs command waiting to be sent (NONE: none)
  * @cmd_pages: its page count
  *
@@ -172,6 +174,7 @@ struct lis_sim_dm {
 	struct lis_dm_view view;
 	struct lis_dm_req req;
 	u64 next_ns;
+	u64 balloon_after_ns;
 	int cmd_type;
 	u64 cmd_pages;
 

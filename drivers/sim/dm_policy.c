@@ -24,6 +24,11 @@
  *   moves nothing, and the balancer does not oscillate.
  * - One request at a time, at most @step pages each; the caller paces
  *   them in time.
+ * - A guest that answers a balloon request short is at its floor: asking
+ *   again at once would only burn both sides' time.  Each short answer in
+ *   a row doubles the wait before the next balloon request, up to 2^6
+ *   request intervals; a full answer, or any memory the guest gains,
+ *   ends the back-off.  Growing never waits for it.
  */
 #include "dm_policy.h"
 
@@ -108,6 +113,44 @@ void lis_dm_policy_report(const struct lis_dm_policy *p,
 		v->shrink_streak = 0;
 		v->shrink_peak = 0;
 	}
+}
+
+/**
+ * lis_dm_policy_answered() - account for the guest's answer to a
+ *	balancer request
+ * @v: the view; its balloon_misses is updated
+ * @action: enum lis_dm_action of the request
+ * @asked: pages asked
+ * @done: pages the guest moved (a timeout counts as what came before it)
+ *
+ * Context: any; pure.
+ */
+void lis_dm_policy_answered(struct lis_dm_view *v, int action, u64 asked,
+			    u64 done)
+{
+	if (action == LIS_DM_ACT_BALLOON && done < asked) {
+		if (v->balloon_misses <= LIS_DM_BACKOFF_SHIFT_MAX)
+			v->balloon_misses++;
+	} else if (action == LIS_DM_ACT_BALLOON || done) {
+		v->balloon_misses = 0;
+	}
+}
+
+/**
+ * lis_dm_policy_backoff() - how long the next balloon request waits
+ * @v: the view
+ *
+ * Context: any; pure.
+ * Return: the wait, in request intervals: 1 normally, 2^n after n short
+ * answers in a row, at most 2^LIS_DM_BACKOFF_SHIFT_MAX.
+ */
+u32 lis_dm_policy_backoff(const struct lis_dm_view *v)
+{
+	u32 shift = v->balloon_misses;
+
+	if (shift > LIS_DM_BACKOFF_SHIFT_MAX)
+		shift = LIS_DM_BACKOFF_SHIFT_MAX;
+	return 1U << shift;
 }
 
 static void lis_dm_grow(const struct lis_dm_policy *p,

@@ -11,6 +11,12 @@
 /* Smallest growth the automatic balancer bothers with: 4 MiB. */
 #define LIS_DM_GROW_MIN		1024
 
+/*
+ * After a balloon request the guest answered short, the next one waits
+ * twice as long as the one before, up to 2^6 request intervals.
+ */
+#define LIS_DM_BACKOFF_SHIFT_MAX	6
+
 /**
  * struct lis_dm_policy - the balancer's settings
  * @minimum: the guest never goes below this (Hyper-V's Minimum RAM)
@@ -49,6 +55,8 @@ struct lis_dm_policy {
  *	more than the hysteresis, counted in windows of the policy's
  *	shrink_reports (lis_dm_policy_report())
  * @shrink_peak: the highest target of the reports in the current window
+ * @balloon_misses: balancer balloon requests in a row that the guest
+ *	answered short (lis_dm_policy_answered())
  */
 struct lis_dm_view {
 	u64 assigned;
@@ -59,6 +67,7 @@ struct lis_dm_view {
 	bool can_hot_add;
 	u32 shrink_streak;
 	u64 shrink_peak;
+	u32 balloon_misses;
 };
 
 enum lis_dm_action {
@@ -84,6 +93,9 @@ u64 lis_dm_policy_target(const struct lis_dm_policy *p, u64 demand);
 u64 lis_dm_policy_hysteresis(const struct lis_dm_policy *p, u64 assigned);
 void lis_dm_policy_report(const struct lis_dm_policy *p,
 			  struct lis_dm_view *v);
+void lis_dm_policy_answered(struct lis_dm_view *v, int action, u64 asked,
+			    u64 done);
+u32 lis_dm_policy_backoff(const struct lis_dm_view *v);
 void lis_dm_policy_decide(const struct lis_dm_policy *p,
 			  const struct lis_dm_view *v,
 			  struct lis_dm_decision *d);

@@ -580,12 +580,58 @@ static void no_oscillation_test(struct kunit *test)
 	KUNIT_EXPECT_GT(test, v.hot_add_room, 0);
 }
 
+/*
+ * A guest at its floor answers every balloon request short.  The waits
+ * double up to the cap, so over 600 request intervals (two minutes at
+ * the default 200 ms) the host asks a handful of times, not 600; a full
+ * answer or memory gained ends the back-off, a refused hot-add does not.
+ */
+static void backoff_test(struct kunit *test)
+{
+	struct lis_dm_view v = {};
+	u32 t, next = 0, asked = 0;
+
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v), 1U);
+	for (t = 0; t < 600; t++) {
+		if (t < next)
+			continue;
+		asked++;
+		lis_dm_policy_answered(&v, LIS_DM_ACT_BALLOON, 256, t % 2 ? 0 : 17);
+		next = t + lis_dm_policy_backoff(&v);
+	}
+	/* 1 + 2 + ... + 32 intervals, then one request per 64. */
+	KUNIT_EXPECT_LE(test, asked, 16U);
+	KUNIT_EXPECT_GE(test, asked, 12U);
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v),
+			1U << LIS_DM_BACKOFF_SHIFT_MAX);
+
+	/* Neither a refused hot-add nor an unballoon of nothing ends it. */
+	lis_dm_policy_answered(&v, LIS_DM_ACT_HOT_ADD, BLOCK, 0);
+	lis_dm_policy_answered(&v, LIS_DM_ACT_UNBALLOON, 256, 0);
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v),
+			1U << LIS_DM_BACKOFF_SHIFT_MAX);
+	/* Memory the guest gains does. */
+	lis_dm_policy_answered(&v, LIS_DM_ACT_UNBALLOON, 256, 1);
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v), 1U);
+
+	lis_dm_policy_answered(&v, LIS_DM_ACT_BALLOON, 256, 255);
+	lis_dm_policy_answered(&v, LIS_DM_ACT_BALLOON, 256, 0);
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v), 4U);
+	lis_dm_policy_answered(&v, LIS_DM_ACT_HOT_ADD, BLOCK, BLOCK);
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v), 1U);
+	/* So does a balloon answered in full. */
+	lis_dm_policy_answered(&v, LIS_DM_ACT_BALLOON, 256, 0);
+	lis_dm_policy_answered(&v, LIS_DM_ACT_BALLOON, 256, 256);
+	KUNIT_EXPECT_EQ(test, lis_dm_policy_backoff(&v), 1U);
+}
+
 static struct kunit_case lis_dm_policy_cases[] = {
 	KUNIT_CASE(target_test),
 	KUNIT_CASE_PARAM(decide_test, decide_gen_params),
 	KUNIT_CASE(streak_test),
 	KUNIT_CASE(stale_peak_test),
 	KUNIT_CASE(no_oscillation_test),
+	KUNIT_CASE(backoff_test),
 	{}
 };
 

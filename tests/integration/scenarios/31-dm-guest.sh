@@ -127,6 +127,26 @@ check pressure-no-oom no_oom
 dm_request unballoon "$got"
 check huge-unballoon [ "$(dm_status pages_ballooned)" = 0 ]
 
+# --- a target below the guest's floor: the host backs off ---------------
+# The guest gives what it can spare and then answers short; every short
+# answer doubles the wait before lis_sim asks again (at 200 ms a
+# request, 60 requests in 12 s without the back-off).
+t0=$(dm assigned_mb)
+r0=$(dm balloon_requests)
+dm_cmd target 128
+sleep 12
+r1=$(dm balloon_requests)
+echo "target 128 MiB: $((r1 - r0)) balloon requests in 12 s," \
+	"$(dm ballooned_mb) MiB ballooned, $(dm balloon_misses) short answers"
+check floor-backoff-misses [ "$(dm balloon_misses)" -ge 3 ]
+check floor-backoff-few-requests [ $((r1 - r0)) -le 10 ]
+check floor-no-oom no_oom
+dm_cmd target "$t0"
+wait_for 60 [ "$(dm ballooned_pages)" = 0 ]
+check floor-target-restored [ "$(dm ballooned_pages)" = 0 ]
+check floor-backoff-reset [ "$(dm balloon_misses)" = 0 ]
+wait_for 30 dm_both_idle
+
 # --- cycles leak nothing ------------------------------------------------
 # 30 cycles of 10 MiB, measured from the guest's side (30-dm-cycles runs
 # the 100-cycle count checks from the host's).  A few cycles first, so
