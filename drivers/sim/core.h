@@ -539,6 +539,7 @@ const char *lis_sim_step_name(int step);
 bool lis_sim_fault_chan_armed(struct lis_sim *sim, u32 relid, int kind);
 bool lis_sim_fault_take_chan(struct lis_sim *sim, u32 relid, int kind);
 int lis_sim_fault_command(struct lis_sim *sim, char *cmd);
+int lis_sim_fault_load(struct lis_sim *sim);
 void lis_sim_fault_show(struct lis_sim *sim, struct seq_file *m);
 
 /* trace.c: the event trace */

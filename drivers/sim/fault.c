@@ -25,6 +25,10 @@
  *   clear                          disarm every one-shot fault (and send
  *                                  a held-back message now)
  *
+ * The module parameter faults= arms the same commands, separated by ';',
+ * before the guest connects (the debugfs file comes too late for the
+ * connection's own messages): faults="dup VERSION_RESPONSE;reorder OFFER".
+ *
  * <msgtype> is a name as the trace prints it (OPENCHANNEL_RESULT, any
  * case) or its number.  Reading `faults` lists what is armed, one command
  * per line, then chaos mode's counters ("chaos: ...") once chaos mode
@@ -38,10 +42,17 @@
  */
 #include <linux/bits.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "core.h"
+
+static char *faults;
+module_param(faults, charp, 0444);
+MODULE_PARM_DESC(faults,
+		 "Faults armed before the guest connects: debugfs 'faults' commands separated by ';', e.g. \"dup VERSION_RESPONSE;reorder OFFER\"");
 
 /* Longest delay a fault may ask for: beyond every guest timeout. */
 #define LIS_SIM_MAX_DELAY_MS	600000
@@ -534,6 +545,42 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 usage:
 	pr_warn("faults: expected drop|dup|reorder <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | rescind-at <relid> <step> | chaos <seed> <permille> [kinds] | chaos off | clear\n");
 	return -EINVAL;
+}
+
+/**
+ * lis_sim_fault_load() - arm the faults the faults= parameter names
+ * @sim: the simulator, not attached to lis_vmbus yet
+ *
+ * Context: process; takes lis_sim.lock.
+ * Return: 0; -ENOMEM; or -EINVAL when a command is refused (logged, with
+ * the parameter's name and the command's number).
+ */
+int lis_sim_fault_load(struct lis_sim *sim)
+{
+	char *buf, *cur, *cmd;
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (!faults || !*faults)
+		return 0;
+	buf = kstrdup(faults, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = buf;
+	while (!ret && (cmd = strsep(&cur, ";")) != NULL) {
+		cmd = strim(cmd);
+		if (!*cmd)
+			continue;
+		n++;
+		mutex_lock(&sim->lock);
+		ret = lis_sim_fault_command(sim, cmd);
+		mutex_unlock(&sim->lock);
+	}
+	if (ret)
+		pr_err("faults=\"%s\": command %u refused (see above)\n",
+		       faults, n);
+	kfree(buf);
+	return ret;
 }
 
 /* The chaos line: settings, then what it did so far. */

@@ -86,6 +86,9 @@ static int __init lis_sim_init(void)
 	if (!sim->wq)
 		goto exit_vss;
 	lis_sim_debugfs_init(sim);
+	ret = lis_sim_fault_load(sim);
+	if (ret)
+		goto remove_debugfs;
 
 	ret = lis_hv_provider_register(&sim->prov);
 	if (ret) {
