@@ -16,7 +16,7 @@ set -u
 OUT=$LIS_ROOT/build/bench
 mkdir -p "$OUT"
 
-LIS_KERNELS=${LIS_BENCH_KERNEL:-6.12} \
+LIS_GUESTS=1 LIS_KERNELS=${LIS_BENCH_KERNEL:-6.12} \
 LIS_SCENARIO_DIR=$LIS_ROOT/tests/bench \
 LIS_TAP_LAYER=bench LIS_TAP_FILE=bench.tap \
 	"$LIS_ROOT/scripts/run-integration.sh"

@@ -5,10 +5,18 @@
 #
 #   0. deps          scripts/deps.sh (packages; fast when all installed)
 #   1. static        scripts/run-static.sh       build/test-results/static.tap
-#   2. kunit         scripts/run-kunit.sh        build/test-results/kunit.ktap
-#   3. integration   scripts/run-integration.sh  .../integration.tap
+#   2. integration   scripts/run-integration.sh  .../integration.tap
+#   3. kunit         scripts/run-kunit.sh        build/test-results/kunit.ktap
 #   4. fuzz          scripts/run-fuzz.sh         .../fuzz.tap
 #   5. userspace     scripts/run-userspace.sh    .../userspace.tap
+#
+# The KUnit test kernel (scripts/test-kernel.sh) is the longest thing a
+# cold run does, and only kunit and integration's debug series need it.
+# So it is built in the background, niced, from the start: static and the
+# stock kernels' integration run meanwhile (their guests mostly wait on
+# timers, which leaves the CPUs to the build), and the debug series, at
+# the end of integration, then kunit wait for it on its cache lock.  A
+# warm cache makes this a no-op.
 #
 # Prints one summary line per layer ("kunit: N passed, N failed") and, as
 # its very last line, the totals: "N passed, N failed".  Exits non-zero
@@ -16,14 +24,14 @@
 # counts as one failed test named after the layer.
 #
 # Environment: LIS_LAYERS limits the layers (default
-# "static kunit integration fuzz userspace"); see Documentation/testing.rst for the
+# "static integration kunit fuzz userspace"); see Documentation/testing.rst for the
 # per-layer variables (LIS_KERNELS, FUZZ_SECONDS, ...).
 
 set -u
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
-LAYERS=${LIS_LAYERS:-static kunit integration fuzz userspace}
+LAYERS=${LIS_LAYERS:-static integration kunit fuzz userspace}
 
 # run_layer <layer> <command...>: run it, keep its output, note its time.
 run_layer()
@@ -54,6 +62,26 @@ deps()
 	tap_end "TAP version 13"
 }
 
+# prebuild_kernel: start the test kernel's build in the background when
+# a layer will want it (PREBUILD_PID, its log in logs/test-kernel.log).
+prebuild_kernel()
+{
+	case " $LAYERS " in
+	*" kunit "*) ;;
+	*" integration "*)
+		case " $LIS_KERNELS " in
+		*" debug "*) ;;
+		*) return 0 ;;
+		esac
+		;;
+	*) return 0 ;;
+	esac
+	nice -n 10 "$LIS_ROOT/scripts/test-kernel.sh" >/dev/null \
+		2>"$LIS_LOGS/test-kernel.log" &
+	PREBUILD_PID=$!
+	trap 'kill -- "$PREBUILD_PID" 2>/dev/null' EXIT
+}
+
 main()
 {
 	local start layer passed failed total_pass=0 total_fail=0 summary=()
@@ -63,6 +91,7 @@ main()
 	rm -rf "$LIS_RESULTS"
 	mkdir -p "$LIS_LOGS"
 	run_layer deps deps
+	prebuild_kernel
 	for layer in $LAYERS; do
 		case $layer in
 		static | kunit | integration | fuzz | userspace)

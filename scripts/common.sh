@@ -118,6 +118,44 @@ tap_fail_log()
 	tap_fail "$name" "$reason" "$(lis_tail "$log")"
 }
 
+# tap_fork <dir>: in a subshell that runs beside others (see
+# run-integration.sh's job pool), send its results to <dir>/tap.body
+# with counters of their own; tap_join writes <dir>/tap.counts.
+tap_fork()
+{
+	TAP_BODY=$1/tap.body
+	: >"$TAP_BODY"
+	TAP_N=0
+	TAP_PASS=0
+	TAP_FAIL=0
+	TAP_SKIP=0
+}
+
+tap_join()
+{
+	echo "$TAP_PASS $TAP_FAIL $TAP_SKIP" >"$1/tap.counts"
+}
+
+# tap_merge <dir>: a forked subshell's results into this TAP file,
+# renumbered; returns 1 when it left no counts (it died).
+tap_merge()
+{
+	local dir=$1 line pass fail skip
+
+	[ -s "$dir/tap.counts" ] || return 1
+	while IFS= read -r line; do
+		if [[ $line =~ ^(ok|not\ ok)\ [0-9]+(.*)$ ]]; then
+			TAP_N=$((TAP_N + 1))
+			line="${BASH_REMATCH[1]} $TAP_N${BASH_REMATCH[2]}"
+		fi
+		printf '%s\n' "$line"
+	done <"$dir/tap.body" >>"$TAP_BODY"
+	read -r pass fail skip <"$dir/tap.counts"
+	TAP_PASS=$((TAP_PASS + pass))
+	TAP_FAIL=$((TAP_FAIL + fail))
+	TAP_SKIP=$((TAP_SKIP + skip))
+}
+
 # tap_end <header line>: "TAP version 13" or "KTAP version 1".
 tap_end()
 {
@@ -173,14 +211,19 @@ lis_kernel_source()
 
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || ver=unknown
 	dir=$LIS_CACHE/src/$ver
-	if [ ! -e "$dir/.lis-extracted" ]; then
-		[ -r "$tarball" ] || { lis_log "missing $tarball (run scripts/deps.sh)"; return 1; }
+	mkdir -p "$LIS_CACHE/src"
+	# One extraction at a time: make check builds the test kernel in the
+	# background while other layers may ask for it.
+	(
+		flock 8
+		[ -e "$dir/.lis-extracted" ] && exit 0
+		[ -r "$tarball" ] || { lis_log "missing $tarball (run scripts/deps.sh)"; exit 1; }
 		lis_log "extracting $tarball into $dir"
 		rm -rf "$dir"
 		mkdir -p "$dir"
-		tar -C "$dir" -xJf "$tarball" || return 1
+		tar -C "$dir" -xJf "$tarball" || exit 1
 		touch "$dir/.lis-extracted"
-	fi
+	) 8>"$LIS_CACHE/src/.lock" || return 1
 	echo "$dir/linux-source-6.12"
 }
 

@@ -48,8 +48,14 @@
 # <series>/<scenario>/{timeout,done,console}.
 # Writes build/test-results/integration.tap.
 #
+# Scenarios run LIS_GUESTS at a time (default 2), each guest in its own
+# subshell with its own results; they are merged in scenario order, so
+# the TAP file reads as if they had run one by one.  Most scenarios wait
+# on timers (report intervals, balancer pacing, sleeps) far more than
+# they compute, so two guests on two CPUs take little more than one.
+#
 # Environment: LIS_KERNELS (default "6.1 6.12 debug"; "debug" is the test
-# kernel); LIS_SOAK_MINUTES (see lis-soak:); LIS_SCENARIOS, a list of
+# kernel); LIS_GUESTS (guests at once; make bench sets 1); LIS_SOAK_MINUTES (see lis-soak:); LIS_SCENARIOS, a list of
 # scenario names (e.g. "00-smoke") to run only those; LIS_SCENARIO_DIR
 # (default tests/integration/scenarios) and LIS_TAP_LAYER/LIS_TAP_FILE
 # (default integration, integration.tap), which make bench sets to run
@@ -60,6 +66,9 @@ set -u
 . "$(dirname "$0")/common.sh"
 
 WORK=$LIS_ROOT/build/integration
+GUESTS=${LIS_GUESTS:-2}
+# Scenarios started and not merged yet, in order: "<pid> <dir> <prefix>".
+JOBS=()
 CMDLINE="panic=-1 oops=panic panic_on_warn=1"
 
 # header <file> <key> <default>: the value of "# lis-<key>: value" lines,
@@ -360,6 +369,7 @@ run_scenario()
 {
 	local series=$1 kver=$2 file=$3 modules=$4 image=$5
 	local name prefix root mem timeout cmdline kmods disks log rc problems host
+	local start
 
 	name=$(basename "$file" .sh)
 	prefix=$series/$name
@@ -402,10 +412,12 @@ run_scenario()
 	[ "$host" = agent ] && agent_start "$root" "$log"
 
 	lis_log "integration: $prefix on $kver (-m $mem, timeout ${timeout}s)"
+	start=$(date +%s)
 	lis_qemu "$log" "$image" "$root/initramfs.cpio" "$mem" "$timeout" \
 		"$CMDLINE lis.kver=$kver lis.series=$series $cmdline" \
 		"${DISK_ARGS[@]}" "${AGENT_ARGS[@]}"
 	rc=$?
+	lis_log "integration: $prefix: $(($(date +%s) - start)) s"
 	[ "$host" = agent ] && agent_finish "$root" "$prefix"
 
 	parse_results "$LIS_LOGS/$log.result" "$prefix"
@@ -423,6 +435,50 @@ run_scenario()
 		tap_fail "$prefix/console" "kernel bug reports on the console:" "$problems" \
 			"$(lis_tail "$LIS_LOGS/$log.console")"
 	fi
+}
+
+# merge_jobs [all]: merge the results of the scenarios at the head of
+# JOBS that have ended (with "all": wait for each), in the order they
+# were started.
+merge_jobs()
+{
+	local pid dir prefix
+
+	while [ "${#JOBS[@]}" -gt 0 ]; do
+		read -r pid dir prefix <<<"${JOBS[0]}"
+		if [ -z "${1:-}" ] && kill -0 "$pid" 2>/dev/null; then
+			break
+		fi
+		wait "$pid" 2>/dev/null
+		cat "$dir/job.out"
+		if ! tap_merge "$dir"; then
+			tap_fail "$prefix/runner" "the scenario's runner died before writing its results" \
+				"$(lis_tail "$dir/job.out")"
+		fi
+		JOBS=("${JOBS[@]:1}")
+	done
+}
+
+# start_scenario <run_scenario arguments>: run_scenario in the background
+# once fewer than GUESTS guests run.
+start_scenario()
+{
+	local prefix dir
+
+	prefix=$1/$(basename "$3" .sh)
+	dir=$WORK/jobs/${prefix//\//-}
+	while [ "$(jobs -rp | wc -l)" -ge "$GUESTS" ]; do
+		wait -n
+		merge_jobs
+	done
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(
+		tap_fork "$dir"
+		run_scenario "$@"
+		tap_join "$dir"
+	) >"$dir/job.out" &
+	JOBS+=("$! $dir $prefix")
 }
 
 # build_tools: lis's userspace tools for the guest's /usr/bin, in
@@ -519,7 +575,7 @@ main()
 			kver=$(cat "$DEBUG_KDIR/include/config/kernel.release")
 			lis_log "integration: debug series on the test kernel $kver"
 			for file in "${selected[@]}"; do
-				run_scenario debug "$kver" "$file" "$WORK/debug/modules" \
+				start_scenario debug "$kver" "$file" "$WORK/debug/modules" \
 					"$DEBUG_KDIR/arch/x86/boot/bzImage"
 			done
 			continue
@@ -549,10 +605,11 @@ main()
 		load_modules_dep "$kver"
 		for file in "${scenarios[@]}"; do
 			in_series "$file" "$series" || continue
-			run_scenario "$series" "$kver" "$file" "$out/modules" \
+			start_scenario "$series" "$kver" "$file" "$out/modules" \
 				"/boot/vmlinuz-$kver"
 		done
 	done
+	merge_jobs all
 	tap_end "TAP version 13"
 }
 
