@@ -11,17 +11,10 @@
 # lis-timeout: 900
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 
 find_echo()
 {
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] || continue
-		[ "$(cat "$d/state")" = open ] || continue
-		echo "$d"
-		return 0
-	done
-	return 1
+	lis_device "$LIS_ECHO_CLASS" open
 }
 
 lis_load lis_vmbus lis_sim lis_echo || exit 0

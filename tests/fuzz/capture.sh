@@ -45,8 +45,6 @@ run_echo()
 	return 1
 }
 
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
-
 # --- file systems for the backup and for mountinfo ------------------------
 mkdir -p /mnt/a "/mnt/with space" /mnt/tab "/mnt/back\\slash" /mnt/bind
 check mount-ext4 mount -t ext4 /dev/vda /mnt/a || exit 0
@@ -69,8 +67,8 @@ check capture-on grep -q '^# lis_sim capture: ' "$CAP"
 
 # --- echo -----------------------------------------------------------------
 check load-lis_echo insmod "$LIS_MODULES/lis_echo.ko"
-if wait_for 20 lis_device "$ECHO_CLASS"; then
-	dev=$(lis_device "$ECHO_CLASS")
+if wait_for 20 lis_device "$LIS_ECHO_CLASS"; then
+	dev=$(lis_device "$LIS_ECHO_CLASS")
 	wait_for 20 [ "$(cat "$dev/state" 2>/dev/null)" = open ]
 	for bytes in 8 100 1000 4000; do
 		check "echo-$bytes" run_echo "$dev" 3 "$bytes"
@@ -112,14 +110,14 @@ else
 fi
 
 # --- rescind and offer again; a driver closes and opens again --------------
-if dev=$(lis_device "$ECHO_CLASS"); then
-	relid=$(awk -v c="$ECHO_CLASS" '$2 == "echo" || index($0, c) { print $1; exit }' "$SIM/devices")
+if dev=$(lis_device "$LIS_ECHO_CLASS"); then
+	relid=$(awk -v c="$LIS_ECHO_CLASS" '$2 == "echo" || index($0, c) { print $1; exit }' "$SIM/devices")
 	echo "rescinding echo relid $relid"
 	[ -n "$relid" ] && echo "$relid" >"$SIM/rescind"
 	sleep 2
 	echo echo >"$SIM/offer"
-	if wait_for 20 lis_device "$ECHO_CLASS"; then
-		dev=$(lis_device "$ECHO_CLASS")
+	if wait_for 20 lis_device "$LIS_ECHO_CLASS"; then
+		dev=$(lis_device "$LIS_ECHO_CLASS")
 		wait_for 20 [ "$(cat "$dev/state" 2>/dev/null)" = open ]
 		check echo-again run_echo "$dev" 2 64
 	fi

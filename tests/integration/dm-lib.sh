@@ -33,6 +33,13 @@
 #   dm_both_idle        no request on the host, and the guest's state is 1
 #   dm_request CMD ARG  a host command (balloon PAGES, unballoon PAGES,
 #                       hot_add MB), then wait until both sides are idle
+#   dm_start_manual [lis_sim parameters...]
+#                       with lis_vmbus loaded: lis_sim with one DM device
+#                       and those parameters, held in manual mode at the
+#                       Startup size, then lis_balloon (report_delay=1);
+#                       results load-lis_sim, dm-device-offered,
+#                       load-lis_balloon and guest-ready; returns 1 when no
+#                       DM session came up
 
 SIM=/sys/kernel/debug/lis_sim
 DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
@@ -206,4 +213,19 @@ dm_both_idle()
 dm_request()
 {
 	dm_cmd "$@" && sleep 0.5 && wait_for 60 dm_both_idle
+}
+
+dm_start_manual()
+{
+	check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 "$@"
+	wait_for 20 dm_dev
+	check dm-device-offered dm_dev
+	# Manual mode at the Startup size: only the scenario's requests.
+	dm_cmd target "$(dm assigned_mb)"
+	check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
+	if ! wait_for 60 dm_both_ready; then
+		not_ok guest-ready "no DM session" "$(cat "$SIM/dm")" "$(dmesg | tail -n 20)"
+		return 1
+	fi
+	ok guest-ready
 }

@@ -27,6 +27,7 @@
 #                               closed, broken...), one a line
 #   lis_device <class> [state]  the first of them; returns 1 if there is
 #                               none
+#   $LIS_ECHO_CLASS             the class GUID of lis_sim's echo devices
 #   dmesg_clean [name]          not_ok if dmesg has BUG/WARNING/Oops/...,
 #                               or the kernel is tainted by anything but an
 #                               out-of-tree (O) or unsigned (E) module
@@ -151,6 +152,9 @@ lis_unload()
 		fi
 	done
 }
+
+# The class of lis_sim's loopback echo devices (drivers/sim/echo.c).
+LIS_ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 
 lis_devices()
 {

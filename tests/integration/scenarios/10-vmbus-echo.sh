@@ -10,7 +10,6 @@
 # lis-timeout: 600
 # lis-series: stock debug
 
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 ECHO_ALIAS="lis_vmbus:4553494c40ec3a4b9f136c69735f6563"
 SIM=/sys/kernel/debug/lis_sim
 
@@ -19,7 +18,7 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 # find_echo: print the sysfs path of the first echo device.
 find_echo()
 {
-	lis_device "$ECHO_CLASS"
+	lis_device "$LIS_ECHO_CLASS"
 }
 
 echo_bound()
@@ -55,7 +54,7 @@ lis_load lis_vmbus lis_sim || exit 0
 wait_for 20 find_echo
 dev=$(find_echo)
 if [ -z "$dev" ]; then
-	not_ok echo-device-offered "no device with class $ECHO_CLASS" \
+	not_ok echo-device-offered "no device with class $LIS_ECHO_CLASS" \
 		"$(ls -l /sys/bus/lis_vmbus/devices/ 2>&1)" "$(dmesg | tail -n 20)"
 	exit 0
 fi

@@ -9,16 +9,13 @@
 # lis-memory: 1G
 # lis-timeout: 600
 
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 SIM=/sys/kernel/debug/lis_sim
 CPU1=/sys/devices/system/cpu/cpu1/online
 
 # echo_devs: sysfs paths of the echo devices
 echo_devs()
 {
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "$ECHO_CLASS" ] && echo "$d"
-	done
+	lis_devices "$LIS_ECHO_CLASS"
 }
 
 all_open()

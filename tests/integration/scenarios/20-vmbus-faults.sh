@@ -9,13 +9,12 @@
 # lis-timeout: 600
 
 SIM=/sys/kernel/debug/lis_sim
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
 # open_echos: sysfs paths of the open echo devices, one per line.
 open_echos()
 {
-	lis_devices "$ECHO_CLASS" open
+	lis_devices "$LIS_ECHO_CLASS" open
 }
 
 have_echos()

@@ -13,22 +13,12 @@ SIMCTL=lis-simctl
 
 echo_devs()
 {
-	local d
-
-	for d in /sys/bus/lis_vmbus/devices/*; do
-		[ "$(cat "$d/class_id" 2>/dev/null)" = "{4c495345-ec40-4b3a-9f13-6c69735f6563}" ] &&
-			echo "$d"
-	done
+	lis_devices "$LIS_ECHO_CLASS"
 }
 
 n_open()
 {
-	local d n=0
-
-	for d in $(echo_devs); do
-		[ "$(cat "$d/state")" = open ] && n=$((n + 1))
-	done
-	[ "$n" -eq "$1" ]
+	[ "$(lis_devices "$LIS_ECHO_CLASS" open | wc -l)" -eq "$1" ]
 }
 
 # run_on <dev> <packets> <bytes>: lis_echo's result line.

@@ -12,7 +12,6 @@
 # lis-timeout: 600
 
 SIM=/sys/kernel/debug/lis_sim
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 DRV=/sys/bus/lis_vmbus/drivers/lis_echo
 NECHO=3
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
@@ -20,7 +19,7 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 # echos [state]: sysfs paths of echo devices (in that state), one a line.
 echos()
 {
-	lis_devices "$ECHO_CLASS" "$1"
+	lis_devices "$LIS_ECHO_CLASS" "$1"
 }
 
 have_open()

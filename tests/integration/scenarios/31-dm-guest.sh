@@ -47,18 +47,7 @@ check param-accounting-named sh -c "dmesg | grep -q 'parameter accounting'"
 : "$out"
 
 # --- a manual host; the guest comes up ----------------------------------
-check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
-	dm_minimum_mb=128
-wait_for 20 dm_dev
-check dm-device-offered dm_dev
-# Manual mode at the Startup size: only this scenario's requests.
-dm_cmd target "$(dm assigned_mb)"
-check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
-if ! wait_for 60 dm_both_ready; then
-	not_ok guest-ready "no DM session" "$(cat $SIM/dm)" "$(dmesg | tail -n 20)"
-	exit 0
-fi
-ok guest-ready
+dm_start_manual dm_minimum_mb=128 || exit 0
 check autoload-alias [ "$(cat "$(dm_dev)/modalias")" = \
 	lis_vmbus:dc7450528589e2468057a307dc18a502 ]
 check driver-bound [ "$(basename "$(readlink "$(dm_dev)/driver")")" = lis_balloon ]

@@ -21,17 +21,8 @@
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
 lis_load lis_vmbus || exit 0
-check load-lis_sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 \
-	dm_hotadd=1G@1G dm_startup_mb=768 dm_minimum_mb=512 \
-	dm_maximum_mb=1792
-wait_for 20 dm_dev
-dm_cmd target "$(dm assigned_mb)"
-check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
-if ! wait_for 60 dm_both_ready; then
-	not_ok guest-ready "no DM session" "$(cat $SIM/dm)" "$(dmesg | tail -n 20)"
-	exit 0
-fi
-ok guest-ready
+dm_start_manual dm_hotadd=1G@1G dm_startup_mb=768 dm_minimum_mb=512 \
+	dm_maximum_mb=1792 || exit 0
 check hot-add-advertised [ "$(sed -n 's/^capabilities *: //p' "$DM_STATUS")" = \
 	"enabled hot_add" ]
 echo "auto_online_blocks: $(cat /sys/devices/system/memory/auto_online_blocks)"

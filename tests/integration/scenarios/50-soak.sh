@@ -38,7 +38,6 @@
 . /lis/dm-lib.sh
 
 VSS=/sys/kernel/debug/lis_sim/vss
-ECHO_CLASS="{4c495345-ec40-4b3a-9f13-6c69735f6563}"
 DATA=/mnt/data
 
 MINUTES=$(sed -n 's/.*lis\.soak_minutes=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -64,7 +63,7 @@ vss()
 
 find_echo()
 {
-	lis_device "$ECHO_CLASS" open
+	lis_device "$LIS_ECHO_CLASS" open
 }
 
 # echo_run: 50 packets of 4 KiB through the echo device, verified.
