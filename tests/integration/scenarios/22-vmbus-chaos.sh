@@ -148,6 +148,26 @@ unbind_cycle()
 	restore
 }
 
+# bus_whole <name> [lis_sim parameters...]: load lis_sim (with those
+# parameters) and lis_echo; ok if all NECHO echo devices open and each
+# carries verified traffic.
+bus_whole()
+{
+	local name=$1 d bad=
+
+	shift
+	insmod "$LIS_MODULES/lis_sim.ko" echo_devices=$NECHO "$@" &&
+		insmod "$LIS_MODULES/lis_echo.ko"
+	if ! wait_for 30 have_open $NECHO; then
+		not_ok "$name" "not $NECHO open echo devices" "$(dmesg | tail -n 20)"
+		return
+	fi
+	for d in $(echos open); do
+		traffic "$d" 100 4096 || bad="$bad $(basename "$d")"
+	done
+	check "$name" [ -z "$bad" ]
+}
+
 lis_load lis_vmbus || exit 0
 insmod "$LIS_MODULES/lis_sim.ko" echo_devices=$NECHO &&
 	insmod "$LIS_MODULES/lis_echo.ko"
@@ -272,19 +292,8 @@ for round in "1001 5 index,desc 1" "1002 300 dup,reorder,delay 3" \
 		grep -Eq '(drop|dup|delay|reorder|index|desc)=[1-9]'"
 	check "chaos-$1-bus-alive" test -d /sys/bus/lis_vmbus/devices
 	# Back to a clean host: reload lis_sim; the bus must come back whole.
-	rmmod lis_echo && rmmod lis_sim &&
-		insmod "$LIS_MODULES/lis_sim.ko" echo_devices=$NECHO &&
-		insmod "$LIS_MODULES/lis_echo.ko"
-	if wait_for 30 have_open $NECHO; then
-		bad=
-		for d in $(echos open); do
-			traffic "$d" 100 4096 || bad="$bad $(basename "$d")"
-		done
-		check "chaos-$1-bus-whole" [ -z "$bad" ]
-	else
-		not_ok "chaos-$1-bus-whole" "not $NECHO open echo devices after reload" \
-			"$(dmesg | tail -n 20)"
-	fi
+	rmmod lis_echo && rmmod lis_sim
+	bus_whole "chaos-$1-bus-whole"
 done
 
 # Faults armed at load (faults=) reach the connection's own messages,
@@ -297,19 +306,8 @@ check load-faults-bad-refused sh -c \
 	"! insmod $LIS_MODULES/lis_sim.ko 'faults=\"dup NOSUCH\"' 2>/dev/null"
 check load-faults-bad-named sh -c \
 	"dmesg | grep -q 'faults=\"dup NOSUCH\": command 1 refused'"
-insmod "$LIS_MODULES/lis_sim.ko" echo_devices=$NECHO \
-	'faults="dup VERSION_RESPONSE;reorder OFFER;reorder ALLOFFERS_DELIVERED"' &&
-	insmod "$LIS_MODULES/lis_echo.ko"
-if wait_for 30 have_open $NECHO; then
-	bad=
-	for d in $(echos open); do
-		traffic "$d" 100 4096 || bad="$bad $(basename "$d")"
-	done
-	check load-faults-connected [ -z "$bad" ]
-else
-	not_ok load-faults-connected "not $NECHO open echo devices" \
-		"$(dmesg | tail -n 20)"
-fi
+bus_whole load-faults-connected \
+	'faults="dup VERSION_RESPONSE;reorder OFFER;reorder ALLOFFERS_DELIVERED"'
 # Consumed: each fault was applied to its message.
 check load-faults-consumed sh -c "! grep -qv '^chaos:' $SIM/faults"
 check load-faults-dup-seen sh -c "dmesg | grep -q 'duplicate VERSION_RESPONSE'"
