@@ -282,6 +282,56 @@ lis_initramfs_pack()
 		cpio --null -o -H newc --owner 0:0 --quiet) >"$2"
 }
 
+# A /dev/kvm is not always a KVM that can run a guest: a nested,
+# paravirtualised one (PVM) has been seen to stop Debian's kernel in its
+# decompressor with "KVM internal error ... emulation failure", and the
+# guest then hangs until its timeout.  So /dev/kvm is used only after a
+# probe guest has booted on it with the same kernel and answered; the
+# verdict is kept per kernel under build/kvm-probe/, and the probe never
+# takes more than LIS_KVM_PROBE_SECONDS.
+LIS_KVM_PROBE_SECONDS=${LIS_KVM_PROBE_SECONDS:-40}
+
+# lis_kvm_usable <bzImage>: true when a guest of this kernel runs on KVM.
+lis_kvm_usable()
+{
+	local kernel=$1 dir=$LIS_ROOT/build/kvm-probe key verdict
+
+	[ -w /dev/kvm ] && [ "${LIS_NO_KVM:-}" != 1 ] || return 1
+	mkdir -p "$dir"
+	key=$(printf '%s %s' "$kernel" "$(stat -c %s.%Y "$kernel")" |
+		sha256sum | cut -c1-16)
+	verdict=$dir/$key.verdict
+	(
+		flock 9
+		[ -s "$verdict" ] && exit 0
+		lis_initramfs_base "$dir/$key.root"
+		mknod -m 600 "$dir/$key.root/dev/ttyS1" c 4 65
+		printf '%s\n' '#!/bin/sh' \
+			'echo lis-kvm-ok >/dev/ttyS1' 'poweroff -f' \
+			>"$dir/$key.root/init"
+		chmod 755 "$dir/$key.root/init"
+		lis_initramfs_pack "$dir/$key.root" "$dir/$key.cpio"
+		rm -f "$dir/$key.result"
+		timeout -k 5 "$LIS_KVM_PROBE_SECONDS" qemu-system-x86_64 \
+			-accel kvm -cpu host -m 256M -smp 1 -display none \
+			-vga none -monitor none -no-reboot -nic none \
+			-serial null -serial "file:$dir/$key.result" \
+			-kernel "$kernel" -initrd "$dir/$key.cpio" \
+			-append "console=ttyS0 panic=-1 quiet" \
+			</dev/null >"$dir/$key.qemu" 2>&1
+		if grep -q lis-kvm-ok "$dir/$key.result" 2>/dev/null; then
+			echo kvm >"$verdict"
+		else
+			echo tcg >"$verdict"
+			lis_log "KVM cannot run $(basename "$kernel") here" \
+				"($(grep -m 1 -iE 'error|fail' "$dir/$key.qemu" ||
+				echo 'no answer')): using TCG"
+		fi
+		rm -rf "$dir/$key.root" "$dir/$key.cpio"
+	) 9>"$dir/lock"
+	[ "$(cat "$verdict" 2>/dev/null)" = kvm ]
+}
+
 # lis_qemu <name> <bzImage> <initrd> <memory> <timeout> <cmdline> [qemu args]
 # Console (ttyS0) goes to logs/<name>.console, the result channel (ttyS1)
 # to logs/<name>.result.  Returns 124 when the guest ran out of time.
@@ -292,7 +342,7 @@ lis_qemu()
 	local accel=(-accel tcg) rc
 
 	shift 6
-	if [ -w /dev/kvm ] && [ "${LIS_NO_KVM:-}" != 1 ]; then
+	if lis_kvm_usable "$kernel"; then
 		accel=(-accel kvm -cpu host)
 	fi
 	rm -f "$console" "$result"
