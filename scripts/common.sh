@@ -311,20 +311,15 @@ lis_kvm_usable()
 			>"$dir/$key.root/init"
 		chmod 755 "$dir/$key.root/init"
 		lis_initramfs_pack "$dir/$key.root" "$dir/$key.cpio"
-		rm -f "$dir/$key.result"
-		timeout -k 5 "$LIS_KVM_PROBE_SECONDS" qemu-system-x86_64 \
-			-accel kvm -cpu host -m 256M -smp 1 -display none \
-			-vga none -monitor none -no-reboot -nic none \
-			-serial null -serial "file:$dir/$key.result" \
-			-kernel "$kernel" -initrd "$dir/$key.cpio" \
-			-append "console=ttyS0 panic=-1 quiet" \
-			</dev/null >"$dir/$key.qemu" 2>&1
-		if grep -q lis-kvm-ok "$dir/$key.result" 2>/dev/null; then
+		lis_qemu_on kvm "kvm-probe-$key" "$kernel" "$dir/$key.cpio" \
+			256M "$LIS_KVM_PROBE_SECONDS" "panic=-1 quiet"
+		if grep -q lis-kvm-ok "$LIS_LOGS/kvm-probe-$key.result"; then
 			echo kvm >"$verdict"
 		else
 			echo tcg >"$verdict"
 			lis_log "KVM cannot run $(basename "$kernel") here" \
-				"($(grep -m 1 -iE 'error|fail' "$dir/$key.qemu" ||
+				"($(grep -m 1 -iE 'error|fail' \
+				"$LIS_LOGS/kvm-probe-$key.qemu" ||
 				echo 'no answer')): using TCG"
 		fi
 		rm -rf "$dir/$key.root" "$dir/$key.cpio"
@@ -332,19 +327,21 @@ lis_kvm_usable()
 	[ "$(cat "$verdict" 2>/dev/null)" = kvm ]
 }
 
-# lis_qemu <name> <bzImage> <initrd> <memory> <timeout> <cmdline> [qemu args]
+# lis_qemu_on <tcg|kvm> <name> <bzImage> <initrd> <memory> <timeout>
+#	<cmdline> [qemu args]
 # Console (ttyS0) goes to logs/<name>.console, the result channel (ttyS1)
-# to logs/<name>.result.  Returns 124 when the guest ran out of time.
-lis_qemu()
+# to logs/<name>.result, QEMU's own output to logs/<name>.qemu.  Returns
+# 124 when the guest ran out of time.
+lis_qemu_on()
 {
-	local name=$1 kernel=$2 initrd=$3 mem=$4 timeout=$5 cmdline=$6
+	local name=$2 kernel=$3 initrd=$4 mem=$5 timeout=$6 cmdline=$7
 	local console=$LIS_LOGS/$name.console result=$LIS_LOGS/$name.result
 	local accel=(-accel tcg) rc
 
-	shift 6
-	if lis_kvm_usable "$kernel"; then
+	if [ "$1" = kvm ]; then
 		accel=(-accel kvm -cpu host)
 	fi
+	shift 7
 	rm -f "$console" "$result"
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
 		"${accel[@]}" -m "$mem" -smp 2 \
@@ -359,6 +356,18 @@ lis_qemu()
 		cat "$LIS_LOGS/$name.qemu" >>"$console"
 	fi
 	return "$rc"
+}
+
+# lis_qemu <name> <bzImage> <initrd> <memory> <timeout> <cmdline> [qemu args]
+# lis_qemu_on, on KVM where lis_kvm_usable says it can run the kernel.
+lis_qemu()
+{
+	local on=tcg
+
+	if lis_kvm_usable "$2"; then
+		on=kvm
+	fi
+	lis_qemu_on "$on" "$@"
 }
 
 # Kernel messages that mean a bug, whatever the tests said.  Matched only
