@@ -10,6 +10,8 @@
 #   make bench           benchmarks, as ratios against the physical limit
 #   make soak            the soak test, SOAK_MINUTES (default 60) on the
 #                        debug test kernel (make check runs 2 minutes)
+#   make mutants         every mutant in tests/mutants/ against the tests
+#                        it names (scripts/run-mutants.sh; about an hour)
 #   make fuzz            long fuzzer runs (FUZZ_SECONDS per target)
 #   make fuzz-seeds      regenerate the fuzz corpora's trace-* seeds from
 #                        lis_sim's byte capture (scripts/fuzz-seeds.sh)
@@ -64,6 +66,10 @@ demo:
 fuzz:
 	scripts/run-fuzz.sh --long
 
+mutants:
+	scripts/deps.sh
+	scripts/run-mutants.sh
+
 fuzz-seeds:
 	scripts/fuzz-seeds.sh
 
@@ -77,4 +83,4 @@ soak:
 	SOAK_MINUTES=$(SOAK_MINUTES) scripts/soak.sh
 
 .PHONY: all modules modules_install install uninstall dkms-install dkms-remove \
-	clean style check demo fuzz fuzz-seeds bench soak tools-install
+	clean style check demo fuzz fuzz-seeds mutants bench soak tools-install

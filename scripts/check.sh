@@ -9,6 +9,9 @@
 #   3. kunit         scripts/run-kunit.sh        build/test-results/kunit.ktap
 #   4. fuzz          scripts/run-fuzz.sh         .../fuzz.tap
 #   5. userspace     scripts/run-userspace.sh    .../userspace.tap
+#   6. mutants       scripts/run-mutants.sh --smoke  .../mutants.tap
+#                    (two mutants from tests/mutants/smoke.list, so the
+#                    machinery of make mutants is known to work)
 #
 # The KUnit test kernel (scripts/test-kernel.sh) is the longest thing a
 # cold run does, and only kunit and integration's debug series need it.
@@ -24,14 +27,14 @@
 # counts as one failed test named after the layer.
 #
 # Environment: LIS_LAYERS limits the layers (default
-# "static integration kunit fuzz userspace"); see Documentation/testing.rst for the
+# "static integration kunit fuzz userspace mutants"); see Documentation/testing.rst for the
 # per-layer variables (LIS_KERNELS, FUZZ_SECONDS, ...).
 
 set -u
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
 
-LAYERS=${LIS_LAYERS:-static integration kunit fuzz userspace}
+LAYERS=${LIS_LAYERS:-static integration kunit fuzz userspace mutants}
 
 # run_layer <layer> <command...>: run it, keep its output, note its time.
 run_layer()
@@ -96,6 +99,9 @@ main()
 		case $layer in
 		static | kunit | integration | fuzz | userspace)
 			run_layer "$layer" "$LIS_ROOT/scripts/run-$layer.sh"
+			;;
+		mutants)
+			run_layer "$layer" "$LIS_ROOT/scripts/run-mutants.sh" --smoke
 			;;
 		*)
 			echo "FAIL: unknown layer '$layer' in LIS_LAYERS"
