@@ -6,7 +6,8 @@
 #   runs past its end is backed whole (range form, then region form with
 #   a region that overlaps the earlier one);
 # - sub-block steps: eight 16 MiB requests fill one block;
-# - an unaligned start, then the pages before it;
+# - an unaligned start, then the pages before it (through lis-simctl);
+#   requests a host could not send are refused;
 # - after a hot-add that ends inside a block, the status report's
 #   committed figure holds no unbacked pages (checked against meminfo);
 # - transient failures answer result 0 ("try again later"), never "give
@@ -25,6 +26,8 @@
 . /lis/dm-lib.sh
 
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
+SIMCTL=lis-simctl
+[ -x /usr/bin/lis-simctl ] || SIMCTL=/lis/lis-simctl
 
 # MemTotal in 4 KiB pages.
 memtotal_pages()
@@ -115,9 +118,17 @@ excess=$((c - demand - floor))
 echo "committed=$c demand=$demand floor=$floor excess=$excess pages; host committed_mb=$(dm committed_mb)"
 check partial-committed-real [ "$excess" -gt -4096 -a "$excess" -lt 4096 ]
 
+# The pages before it, through lis-simctl.
 m0=$(memtotal_pages)
-ha unaligned-before "1000 1000 ok" $((B + 4 * BP)) 1000
+out=$($SIMCTL dm hot_add_range $((B + 4 * BP)) 1000)
+echo "unaligned-before: $out"
+check unaligned-before [ "$(echo "$out" | cut -d' ' -f2-4)" = "1000 1000 ok" ]
 grew unaligned-before-memtotal "$m0" 1000
+# A host offers only memory it has, and a region holds its pages.
+dm_refuses range-outside-refused $SIMCTL dm hot_add_range 1000 10
+dm_refuses region-must-hold-pages dm_cmd hot_add_range $((B + 7 * BP)) 10 \
+	$((B + 7 * BP + 20)) 10
+dm_refuses range-form-words dm_cmd hot_add_range $((B + 7 * BP)) 10 20
 
 # --- transient failures: result 0, and the host may come back --------------
 # A duplicate: pages backed before.
