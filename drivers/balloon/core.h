@@ -98,10 +98,12 @@ struct dm_stats {
  * @pages_ballooned: pages in @ballooned, in guest pages
  * @hot_add_ok: hot-add is advertised and still possible
  * @ha_registered: the online-page callback and memory notifier are ours
+ * @ha_timeout_said: why a block did not come online was said already;
+ *	hot_add_work's only
  * @ha_lock: protects @regions and everything in them; taken by the
  *	online-page callback and the memory notifier too
  * @regions: hot-add regions (struct dm_region)
- * @pages_added: hot-added pages (whole blocks)
+ * @pages_added: hot-added pages the host backed (not whole blocks)
  * @pages_onlined: hot-added pages given to the page allocator
  * @block_pages: memory block size, in guest pages
  * @mem_nb: memory hotplug notifier (block online/offline)
@@ -144,6 +146,7 @@ struct lis_dm {
 
 	bool hot_add_ok;
 	bool ha_registered;
+	bool ha_timeout_said;
 	spinlock_t ha_lock;
 	struct list_head regions;
 	atomic_long_t pages_added;

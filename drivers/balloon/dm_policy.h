@@ -19,7 +19,7 @@
  * @available: MemAvailable: what could be allocated without swapping
  * @committed_as: Committed_AS: memory promised to processes
  * @ballooned: pages in the balloon
- * @added: hot-added pages (whole blocks)
+ * @added: hot-added pages the host backed
  * @onlined: hot-added pages handed to the page allocator
  * @floor: lis_dm_floor() of @total, plus the floor_mb parameter
  * @pressure: reclaim ran since the last report

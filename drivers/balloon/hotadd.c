@@ -9,14 +9,27 @@
  * for online_timeout seconds at most, for each one to come online (by the
  * kernel's auto-online policy or by udev).
  *
+ * Hyper-V hot-adds incrementally: a request may start inside a region
+ * added earlier and run past its end.  The region then grows to the block
+ * boundary after the request (never into the next region), as Linux's
+ * hv_balloon grows its "hot-add state"; a request that runs into a later
+ * region continues in it.  A request's pages are handled one region
+ * piece at a time.
+ *
  * Only pages the host backed may be used: while a block is onlined, the
  * online-page callback hands the backed pages to the page allocator and
  * keeps the others (they stay reserved).  A later request that backs such
  * a "gap" onlines its pages then.
  *
- * If a block does not come online in time, onlining is off for hot-added
- * memory: the driver says so once, takes the block away again, answers
- * the host "no more hot-add" and stops offering it.
+ * If a block does not come online in time, the driver takes it away
+ * again and answers "try again later" (result 0): onlining may be turned
+ * on, or the guest may be less loaded, by the time the host retries.
+ * Only a range that something else holds (add_memory() -EEXIST) turns
+ * hot-add off for good, as in Linux.  The table of every failure and its
+ * answer is in Documentation/dynamic-memory.rst.
+ *
+ * pages_added counts the pages the host backed (not whole blocks), so
+ * that the status report's "added but not online" term is real demand.
  *
  * The online-page callback and the memory notifier are global to the
  * kernel, so they find the device through dm_ha_dev.
@@ -183,19 +196,62 @@ static void dm_unback(struct lis_dm *dm, struct dm_region *rg,
 	spin_unlock(&dm->ha_lock);
 }
 
-/* A region for a request that falls in none; NULL if it cannot be. */
-static struct dm_region *dm_new_region(struct lis_dm *dm,
-				       const struct lis_dm_ha_plan *plan)
+/* Does any region hold a backed page of [start, end)?  Caller holds ha_lock. */
+static bool dm_backed_any(struct lis_dm *dm, unsigned long start,
+			  unsigned long end)
 {
-	unsigned long nblocks = (plan->rg_end - plan->rg_start) /
-				dm->block_pages;
-	struct dm_region *rg, *other;
+	struct dm_region *rg;
+
+	list_for_each_entry(rg, &dm->regions, list)
+		if (dm_backed_in(rg, start, end))
+			return true;
+	return false;
+}
+
+/*
+ * The stretch around @pfn, which lies in no region, that no region
+ * holds: [*lo, *hi).  Caller holds ha_lock.
+ */
+static void dm_free_around(struct lis_dm *dm, unsigned long pfn,
+			   unsigned long *lo, unsigned long *hi)
+{
+	struct dm_region *rg;
+
+	*lo = 0;
+	*hi = DM_MAX_PFN;
+	list_for_each_entry(rg, &dm->regions, list) {
+		if (rg->end <= pfn && rg->end > *lo)
+			*lo = rg->end;
+		if (rg->start > pfn && rg->start < *hi)
+			*hi = rg->start;
+	}
+}
+
+/*
+ * A region for the piece of @plan that starts at @pfn, in no region: the
+ * request's region (the host's, or the blocks its pages touch) cut to
+ * what no earlier region holds.  A request that runs on past an earlier
+ * region's end so gets the blocks after it, as if that region had grown.
+ * Return: the region, or NULL when there is no memory for it.
+ */
+static struct dm_region *dm_new_region(struct lis_dm *dm,
+				       const struct lis_dm_ha_plan *plan,
+				       unsigned long pfn)
+{
+	unsigned long lo, hi, nblocks;
+	struct dm_region *rg;
+
+	spin_lock(&dm->ha_lock);
+	dm_free_around(dm, pfn, &lo, &hi);
+	spin_unlock(&dm->ha_lock);
 
 	rg = kzalloc(sizeof(*rg), GFP_KERNEL);
 	if (!rg)
 		return NULL;
-	rg->start = plan->rg_start;
-	rg->end = plan->rg_end;
+	/* Both ends are block aligned, and pfn's block lies between. */
+	rg->start = max_t(u64, plan->rg_start, lo);
+	rg->end = min_t(u64, plan->rg_end, hi);
+	nblocks = (rg->end - rg->start) / dm->block_pages;
 	rg->block = kcalloc(nblocks, 1, GFP_KERNEL);
 	if (!rg->block) {
 		kfree(rg);
@@ -205,16 +261,6 @@ static struct dm_region *dm_new_region(struct lis_dm *dm,
 	rg->backed.max = DM_REGION_SPANS;
 
 	spin_lock(&dm->ha_lock);
-	list_for_each_entry(other, &dm->regions, list) {
-		if (rg->start < other->end && other->start < rg->end) {
-			spin_unlock(&dm->ha_lock);
-			dev_warn_ratelimited(&dm->dev->dev, "hot-add: region %#lx-%#lx overlaps an earlier one: refused\n",
-					     rg->start, rg->end);
-			kfree(rg->block);
-			kfree(rg);
-			return NULL;
-		}
-	}
 	list_add_tail(&rg->list, &dm->regions);
 	spin_unlock(&dm->ha_lock);
 	return rg;
@@ -229,7 +275,12 @@ static void dm_hot_add_off(struct lis_dm *dm, const char *why)
 	dev_warn(&dm->dev->dev, "hot-add disabled: %s\n", why);
 }
 
-/* Add block @b of @rg and wait for it to come online. */
+/*
+ * Add block @b of @rg and wait for it to come online.
+ * Return: 0; -EEXIST when something else holds the range (hot-add is
+ * then off for good); -ETIME when the block did not come online (it is
+ * taken away again); another add_memory() error.
+ */
 static int dm_add_block(struct lis_dm *dm, struct dm_region *rg,
 			unsigned long b)
 {
@@ -244,24 +295,27 @@ static int dm_add_block(struct lis_dm *dm, struct dm_region *rg,
 		dm_set_block(dm, rg, b, DM_BLOCK_NONE);
 		dev_warn_ratelimited(&dm->dev->dev, "hot-add: add_memory(%#llx, %llu MiB) failed: %d\n",
 				     start, size >> 20, ret);
+		/* The guest's address map precludes this range (Linux too). */
+		if (ret == -EEXIST)
+			dm_hot_add_off(dm, "the host's range holds other memory or a device");
 		return ret;
 	}
-	atomic_long_add(dm->block_pages, &dm->pages_added);
 
 	if (wait_event_timeout(dm->wait,
 			       dm_block_state(dm, rg, b) == DM_BLOCK_ONLINE,
 			       READ_ONCE(dm_online_timeout) * HZ))
 		return 0;
 
-	/* Nothing onlines hot-added memory here: take the block away. */
+	/* Nothing onlined it in time: take the block away, try later. */
 	ret = lis_remove_memory(start, size);
-	if (!ret) {
+	if (!ret)
 		dm_set_block(dm, rg, b, DM_BLOCK_NONE);
-		atomic_long_sub(dm->block_pages, &dm->pages_added);
-	}
-	dev_warn(&dm->dev->dev, "hot-add: memory block at %#llx not online after %u s (removed: %s)\n",
+	dev_warn(&dm->dev->dev, "hot-add: memory block at %#llx not online after %u s (removed: %s); the host may try again\n",
 		 start, READ_ONCE(dm_online_timeout), ret ? "no" : "yes");
-	dm_hot_add_off(dm, "hot-added memory is not onlined: auto_online_blocks is \"offline\" and no udev rule onlines it (boot with memhp_default_state=online)");
+	if (!dm->ha_timeout_said) {
+		dm->ha_timeout_said = true;
+		dev_warn(&dm->dev->dev, "hot-add: hot-added memory is not onlined: auto_online_blocks is \"offline\" and no udev rule onlines it (boot with memhp_default_state=online)\n");
+	}
 	return -ETIME;
 }
 
@@ -281,8 +335,10 @@ static void dm_online_backed(struct lis_dm *dm, unsigned long start,
 
 /*
  * Back [start, end) in @rg: add, or fill gaps in, each block it touches.
+ * The pages count in pages_added from the moment they are backed.
  * Return: pages now backed and usable (or waiting for their block to be
- * onlined); *result is the answer's result field.
+ * onlined); *result becomes LIS_DM_HOT_ADD_OK when hot-add went off for
+ * good.
  */
 static unsigned long dm_back(struct lis_dm *dm, struct dm_region *rg,
 			     unsigned long start, unsigned long end,
@@ -296,16 +352,16 @@ static unsigned long dm_back(struct lis_dm *dm, struct dm_region *rg,
 		unsigned long s = max(start, bstart), e = min(end, bstart + bp);
 
 		b = (bstart - rg->start) / bp;
+		atomic_long_add(e - s, &dm->pages_added);
 		switch (dm_block_state(dm, rg, b)) {
 		case DM_BLOCK_NONE:
 			ret = dm_add_block(dm, rg, b);
 			if (ret) {
-				/* -ENOMEM and -EBUSY may pass; others not. */
-				if (bstart <= start && (ret == -ENOMEM ||
-							ret == -EBUSY))
-					*result = LIS_DM_HOT_ADD_RETRY;
-				dm_unback(dm, rg, max(start, bstart), end);
-				return bstart > start ? bstart - start : 0;
+				atomic_long_sub(e - s, &dm->pages_added);
+				if (ret == -EEXIST)
+					*result = LIS_DM_HOT_ADD_OK;
+				dm_unback(dm, rg, s, end);
+				return s - start;
 			}
 			break;
 		case DM_BLOCK_GOING:
@@ -328,15 +384,22 @@ static unsigned long dm_back(struct lis_dm *dm, struct dm_region *rg,
 	return end - start;
 }
 
+/*
+ * Back the pages of one request, region piece by region piece.
+ * Return: the pages backed, the answer's page_count; *result is its
+ * result: LIS_DM_HOT_ADD_OK when pages were backed or hot-add is off for
+ * good, LIS_DM_HOT_ADD_RETRY ("try later") for every other failure.
+ */
 static unsigned long dm_hot_add(struct lis_dm *dm,
 				const struct lis_dm_msg *msg, u32 *result)
 {
+	unsigned long pfn, end, n, done = 0;
 	struct lis_dm_ha_plan plan;
 	struct dm_region *rg;
-	unsigned long end;
+	bool dup;
 	int ret;
 
-	*result = LIS_DM_HOT_ADD_OK;
+	*result = LIS_DM_HOT_ADD_RETRY;
 	ret = lis_dm_hot_add_plan(msg, dm->block_pages, DM_MAX_PFN, &plan);
 	if (ret) {
 		dev_warn_ratelimited(&dm->dev->dev, "hot-add: bad request (pages %#llx+%llu, region %#llx+%llu): %d\n",
@@ -349,31 +412,44 @@ static unsigned long dm_hot_add(struct lis_dm *dm,
 	}
 
 	spin_lock(&dm->ha_lock);
-	rg = dm_region_of(dm, plan.start);
+	dup = dm_backed_any(dm, plan.start, plan.end);
 	spin_unlock(&dm->ha_lock);
-	if (!rg)
-		rg = dm_new_region(dm, &plan);
-	if (!rg)
-		return 0;
-
-	spin_lock(&dm->ha_lock);
-	/* Pages beyond the region: back what fits (the host stops). */
-	end = min_t(u64, plan.end, rg->end);
-	ret = lis_dm_spans_add(&rg->backed, plan.start, end);
-	spin_unlock(&dm->ha_lock);
-	if (ret == -EEXIST) {
-		dev_warn_ratelimited(&dm->dev->dev, "hot-add: pages %#llx-%#lx were backed before: duplicate request refused\n",
-				     plan.start, end);
+	if (dup) {
+		dev_warn_ratelimited(&dm->dev->dev, "hot-add: pages %#llx-%#llx hold pages backed before: duplicate request refused\n",
+				     plan.start, plan.end);
 		atomic64_inc(&dm->stats.malformed);
 		return 0;
 	}
-	if (ret) {
-		dev_warn_ratelimited(&dm->dev->dev, "hot-add: too many gaps in region %#lx-%#lx: %d\n",
-				     rg->start, rg->end, ret);
-		*result = LIS_DM_HOT_ADD_RETRY;
-		return 0;
+
+	for (pfn = plan.start; pfn < plan.end; pfn = end) {
+		spin_lock(&dm->ha_lock);
+		rg = dm_region_of(dm, pfn);
+		spin_unlock(&dm->ha_lock);
+		if (!rg)
+			rg = dm_new_region(dm, &plan, pfn);
+		if (!rg) {
+			dev_warn_ratelimited(&dm->dev->dev, "hot-add: no memory to track pages %#lx-%#llx\n",
+					     pfn, plan.end);
+			break;
+		}
+		end = min_t(u64, plan.end, rg->end);
+
+		spin_lock(&dm->ha_lock);
+		ret = lis_dm_spans_add(&rg->backed, pfn, end);
+		spin_unlock(&dm->ha_lock);
+		if (ret) {
+			dev_warn_ratelimited(&dm->dev->dev, "hot-add: too many gaps in region %#lx-%#lx: %d\n",
+					     rg->start, rg->end, ret);
+			break;
+		}
+		n = dm_back(dm, rg, pfn, end, result);
+		done += n;
+		if (n < end - pfn)
+			break;
 	}
-	return dm_back(dm, rg, plan.start, end, result);
+	if (done)
+		*result = LIS_DM_HOT_ADD_OK;
+	return done;
 }
 
 /**
@@ -473,8 +549,22 @@ void dm_hot_add_exit(struct lis_dm *dm)
 	WRITE_ONCE(dm_ha_dev, NULL);
 	dm->ha_registered = false;
 
-	held = atomic_long_read(&dm->pages_added) -
-	       atomic_long_read(&dm->pages_onlined);
+	held = 0;
+	spin_lock(&dm->ha_lock);
+	list_for_each_entry(rg, &dm->regions, list) {
+		unsigned long b, nblocks = (rg->end - rg->start) /
+					   dm->block_pages;
+
+		for (b = 0; b < nblocks; b++) {
+			unsigned long pfn = rg->start + b * dm->block_pages;
+
+			if (rg->block[b] != DM_BLOCK_NONE)
+				held += dm->block_pages -
+					dm_backed_in(rg, pfn,
+						     pfn + dm->block_pages);
+		}
+	}
+	spin_unlock(&dm->ha_lock);
 	if (held)
 		dev_info(&dm->dev->dev, "%lu hot-added pages the host never backed stay reserved\n",
 			 held);

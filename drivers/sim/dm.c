@@ -258,23 +258,19 @@ static void lis_dm_on_hot_add(struct lis_sim_dm *dm,
 			      const struct lis_dm_guest_msg *m)
 {
 	struct lis_dm_req *req = &dm->req;
-	u64 pages = m->u.hot_add.pages;
+	u64 pages;
 
 	if (req->type != LIS_DM_ACT_HOT_ADD) {
 		lis_dm_proto_error(dm, "MEM_HOT_ADD_RESPONSE without a hot-add request");
 		return;
 	}
-	if (m->u.hot_add.result == LIS_DM_HOT_ADD_RETRY) {
+	pages = lis_dm_ha_answered(dm, m);
+	req->done = pages;
+	if (!pages && m->u.hot_add.result == LIS_DM_HOT_ADD_RETRY) {
 		lis_dm_finish(dm, "retry");
 		dm->next_ns = ktime_get_ns() + LIS_DM_RETRY_MS * NSEC_PER_MSEC;
 		return;
 	}
-	if (pages > req->asked) {
-		lis_dm_proto_error(dm, "guest hot-added more pages than asked");
-		pages = req->asked;
-	}
-	dm->hot_added += pages;
-	req->done = pages;
 	if (pages < req->asked) {
 		/* Hyper-V stops hot-adding to a guest that fell short. */
 		dm->ha_stopped = true;
@@ -381,7 +377,7 @@ static bool lis_dm_pump_unballoon(struct lis_sim_dm *dm)
 static bool lis_dm_start(struct lis_sim_dm *dm, int type, u64 pages, bool cmd)
 {
 	struct lis_dm_req *req = &dm->req;
-	u64 start, end, region = 0;
+	u64 start = 0, end, region = 0;
 	u32 len;
 
 	switch (type) {
@@ -394,14 +390,21 @@ static bool lis_dm_start(struct lis_sim_dm *dm, int type, u64 pages, bool cmd)
 		len = 0;
 		break;
 	case LIS_DM_ACT_HOT_ADD:
-		start = dm->ha_start + dm->hot_added;
-		pages = min(pages, dm->ha_pages - dm->hot_added);
-		pages = min_t(u64, pages, LIS_DM_RANGE_MAX_PAGES);
-		if (dm->region_form && dm->pol.block) {
-			end = roundup(start + pages, dm->pol.block);
-			end = min(end, dm->ha_start + dm->ha_pages);
-			region = rounddown(start, dm->pol.block);
-			region = lis_dm_range(region, end - region);
+		if (cmd && dm->cmd_range) {
+			/* hot_add_range: exactly what the operator asked. */
+			start = lis_dm_range_pfn(dm->cmd_range);
+			pages = lis_dm_range_count(dm->cmd_range);
+			region = dm->cmd_region;
+		} else {
+			pages = min_t(u64, pages, LIS_DM_RANGE_MAX_PAGES);
+			pages = lis_dm_ha_next(dm, pages, &start);
+			if (pages && dm->region_form && dm->pol.block) {
+				end = roundup(start + pages, dm->pol.block);
+				end = min(end, dm->ha_start + dm->ha_pages);
+				region = rounddown(start, dm->pol.block);
+				region = max(region, dm->ha_start);
+				region = lis_dm_range(region, end - region);
+			}
 		}
 		len = lis_dm_put_hot_add_request(dm->tx, dm->trans_id,
 						 lis_dm_range(start, pages),
@@ -431,6 +434,11 @@ static bool lis_dm_start(struct lis_sim_dm *dm, int type, u64 pages, bool cmd)
 	req->start_ns = ktime_get_ns();
 	req->cmd = cmd;
 	req->left = type == LIS_DM_ACT_UNBALLOON ? pages : 0;
+	req->ha_pfn = type == LIS_DM_ACT_HOT_ADD ? start : 0;
+	if (type == LIS_DM_ACT_HOT_ADD) {
+		dm->last_ha_pfn = start;
+		dm->last_ha_pages = pages;
+	}
 	dm->requests++;
 	dm->by_type[type]++;
 	if (type == LIS_DM_ACT_HOT_ADD && !cmd && dm->ballooned)
@@ -443,15 +451,9 @@ static bool lis_dm_start(struct lis_sim_dm *dm, int type, u64 pages, bool cmd)
 static void lis_dm_fill_view(struct lis_sim_dm *dm)
 {
 	struct lis_dm_view *v = &dm->view;
-	u64 room = dm->ha_pages - dm->hot_added;
-
 	/* Not past the highest page number the guest says it can use. */
-	if (dm->guest_max_pfn < dm->ha_start + dm->ha_pages) {
-		u64 lim = dm->guest_max_pfn + 1;
+	u64 room = lis_dm_ha_room(dm);
 
-		room = lim > dm->ha_start + dm->hot_added ?
-		       min(room, lim - dm->ha_start - dm->hot_added) : 0;
-	}
 	v->assigned = lis_dm_assigned(dm);
 	v->ballooned = dm->ballooned;
 	v->hot_add_room = room;
@@ -467,8 +469,11 @@ static void lis_dm_next(struct lis_sim_dm *dm)
 	struct lis_dm_decision d;
 
 	if (dm->cmd_type != LIS_DM_ACT_NONE) {
-		if (lis_dm_start(dm, dm->cmd_type, dm->cmd_pages, true))
+		if (lis_dm_start(dm, dm->cmd_type, dm->cmd_pages, true)) {
 			dm->cmd_type = LIS_DM_ACT_NONE;
+			dm->cmd_range = 0;
+			dm->cmd_region = 0;
+		}
 		return;
 	}
 	if (!dm->reports && !pol.manual)
@@ -596,6 +601,8 @@ static void lis_dm_close(struct lis_sim_chan *ch)
 			dm->ballooned);
 	lis_dm_mem_forget(dm);
 	dm->cmd_type = LIS_DM_ACT_NONE;
+	dm->cmd_range = 0;
+	dm->cmd_region = 0;
 	dm->state = LIS_DM_ST_CLOSED;
 	dm->ch = NULL;
 }
@@ -640,12 +647,17 @@ int lis_dm_register(struct lis_sim *sim)
 	ret = lis_dm_mem_init(dm);
 	if (ret)
 		goto free_bufs;
-	ret = lis_sim_register_class(sim, &lis_dm_class, nr_boot);
+	ret = lis_dm_ha_init(dm);
 	if (ret)
 		goto exit_mem;
+	ret = lis_sim_register_class(sim, &lis_dm_class, nr_boot);
+	if (ret)
+		goto exit_ha;
 	sim->dm = dm;
 	return 0;
 
+exit_ha:
+	lis_dm_ha_exit(dm);
 exit_mem:
 	lis_dm_mem_exit(dm);
 free_bufs:
@@ -667,6 +679,7 @@ void lis_dm_unregister(struct lis_sim *sim)
 	if (!dm)
 		return;
 	sim->dm = NULL;
+	lis_dm_ha_exit(dm);
 	lis_dm_mem_exit(dm);
 	kfree(dm->ranges);
 	kfree(dm->tx);

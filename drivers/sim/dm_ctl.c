@@ -74,6 +74,11 @@ module_param(dm_step_mb, uint, 0444);
 MODULE_PARM_DESC(dm_step_mb,
 		 "Most memory one automatic request moves, MiB (default 512)");
 
+static unsigned int dm_hot_add_step_mb;
+module_param(dm_hot_add_step_mb, uint, 0444);
+MODULE_PARM_DESC(dm_hot_add_step_mb,
+		 "Automatic hot-adds in pieces of this many MiB, each starting where the last ended (default 0: whole memory blocks)");
+
 static unsigned int dm_shrink_reports = 3;
 module_param(dm_shrink_reports, uint, 0444);
 MODULE_PARM_DESC(dm_shrink_reports,
@@ -224,8 +229,8 @@ int lis_dm_ctl_init(struct lis_sim_dm *dm, unsigned int *nr_boot)
 	}
 	if (dm_startup_mb > LIS_DM_MAX_MB || dm_minimum_mb > LIS_DM_MAX_MB ||
 	    dm_maximum_mb > LIS_DM_MAX_MB || dm_target_mb > LIS_DM_MAX_MB ||
-	    dm_step_mb > LIS_DM_MAX_MB) {
-		pr_err("dm_startup_mb, dm_minimum_mb, dm_maximum_mb, dm_target_mb, dm_step_mb: at most %u\n",
+	    dm_step_mb > LIS_DM_MAX_MB || dm_hot_add_step_mb > LIS_DM_MAX_MB) {
+		pr_err("dm_startup_mb, dm_minimum_mb, dm_maximum_mb, dm_target_mb, dm_step_mb, dm_hot_add_step_mb: at most %u\n",
 		       LIS_DM_MAX_MB);
 		return -EINVAL;
 	}
@@ -259,6 +264,7 @@ int lis_dm_ctl_init(struct lis_sim_dm *dm, unsigned int *nr_boot)
 	dm->pol.manual = dm_target_mb;
 	dm->pol.manual_target = mb_pages(dm_target_mb);
 	dm->pol.step = mb_pages(dm_step_mb);
+	dm->pol.ha_step = mb_pages(dm_hot_add_step_mb);
 	dm->pol.hysteresis_pct = dm_hysteresis_pct;
 	dm->pol.shrink_reports = dm_shrink_reports;
 	dm->pol.block = lis_dm_mem_block_pages();
@@ -312,6 +318,8 @@ static int lis_dm_show(struct seq_file *m, void *v)
 	seq_printf(m, "hot_add_left_mb=%llu\n",
 		   pages_mb(dm->ha_pages - dm->hot_added));
 	seq_printf(m, "hot_add_stopped=%d\n", dm->ha_stopped);
+	seq_printf(m, "last_hot_add=%#llx+%llu\n", dm->last_ha_pfn,
+		   dm->last_ha_pages);
 	seq_printf(m, "block_mb=%llu\n", pages_mb(dm->pol.block));
 	seq_printf(m, "reports=%llu\n", dm->reports);
 	seq_printf(m, "requests=%llu\n", dm->requests);
@@ -341,6 +349,7 @@ static int lis_dm_show(struct seq_file *m, void *v)
 	seq_printf(m, "interval_ms=%u\n", dm->interval_ms);
 	seq_printf(m, "timeout_ms=%u\n", dm->timeout_ms);
 	seq_printf(m, "step_mb=%llu\n", pages_mb(dm->pol.step));
+	seq_printf(m, "hot_add_step_mb=%llu\n", pages_mb(dm->pol.ha_step));
 	seq_printf(m, "shrink_reports=%u\n", dm->pol.shrink_reports);
 	seq_printf(m, "hysteresis_pct=%u\n", dm->pol.hysteresis_pct);
 	seq_printf(m, "raw_alloc_pages=%llu\n", dm->raw_alloc_pages);
@@ -385,6 +394,34 @@ static int lis_dm_queue(struct lis_sim_dm *dm, const struct lis_dm_cmd *c,
 		return lis_dm_bad_cmd(c, "0 pages");
 	dm->cmd_type = type;
 	dm->cmd_pages = pages;
+	return 0;
+}
+
+/*
+ * "hot_add_range PFN COUNT [REGION_PFN REGION_COUNT]": one request for
+ * exactly these pages, in the 16-byte form, or the 24-byte form when a
+ * region is given.
+ */
+static int lis_dm_queue_range(struct lis_sim_dm *dm,
+			      const struct lis_dm_cmd *c)
+{
+	u64 pfn, count, rg_pfn = 0, rg_count = 0;
+	const char *why;
+	char extra;
+	int n, ret;
+
+	n = sscanf(c->arg, "%llu %llu %llu %llu %c", &pfn, &count, &rg_pfn,
+		   &rg_count, &extra);
+	if (n != 2 && n != 4)
+		return lis_dm_bad_cmd(c, "PFN COUNT [REGION_PFN REGION_COUNT]");
+	why = lis_dm_ha_check_cmd(dm, pfn, count, rg_pfn, rg_count);
+	if (why)
+		return lis_dm_bad_cmd(c, why);
+	ret = lis_dm_queue(dm, c, LIS_DM_ACT_HOT_ADD, count);
+	if (ret)
+		return ret;
+	dm->cmd_range = lis_dm_range(pfn, count);
+	dm->cmd_region = n == 4 ? lis_dm_range(rg_pfn, rg_count) : 0;
 	return 0;
 }
 
@@ -443,6 +480,8 @@ static int lis_dm_cmd_call(struct lis_sim *sim, void *arg)
 		ret = lis_dm_queue(dm, c, LIS_DM_ACT_UNBALLOON, c->num);
 	} else if (!strcmp(k, "hot_add")) {
 		ret = lis_dm_queue(dm, c, LIS_DM_ACT_HOT_ADD, mb_pages(c->num));
+	} else if (!strcmp(k, "hot_add_range")) {
+		ret = lis_dm_queue_range(dm, c);
 	} else if (!strcmp(k, "version")) {
 		u32 version;
 
@@ -469,6 +508,10 @@ static int lis_dm_cmd_call(struct lis_sim *sim, void *arg)
 			dm->info_delay_ms = c->num;
 		else
 			dm->timeout_ms = c->num;
+	} else if (!strcmp(k, "hot_add_step")) {
+		if (c->num > LIS_DM_MAX_MB)
+			return lis_dm_bad_cmd(c, "too large");
+		dm->pol.ha_step = mb_pages(c->num);
 	} else if (!strcmp(k, "step")) {
 		if (c->num > LIS_DM_MAX_MB)
 			return lis_dm_bad_cmd(c, "too large");
@@ -496,6 +539,7 @@ static bool lis_dm_word_arg(const char *key)
 {
 	return !strcmp(key, "version") || !strcmp(key, "verify") ||
 	       !strcmp(key, "hot_add_form") || !strcmp(key, "bench_hot_add") ||
+	       !strcmp(key, "hot_add_range") ||
 	       !strcmp(key, "auto") || !strcmp(key, "scribble");
 }
 

@@ -44,6 +44,7 @@ enum lis_dm_verify {
  * @left: unballoon: pages still to put into UNBALLOON_REQUESTs
  * @tx_len: unballoon: a built message waits in the tx buffer
  * @sent_all: unballoon: the last message (more_pages 0) went out
+ * @ha_pfn: hot-add: the first page frame asked for
  */
 struct lis_dm_req {
 	int type;
@@ -54,6 +55,7 @@ struct lis_dm_req {
 	u64 left;
 	u32 tx_len;
 	bool sent_all;
+	u64 ha_pfn;
 };
 
 /**
@@ -89,8 +91,12 @@ struct lis_dm_last {
  * @region_form: hot-add requests carry the region too (24 bytes)
  * @ha_start: first page frame of the hot-add range
  * @ha_pages: its size (0: no hot-add)
- * @hot_added: pages of it the guest accepted, counted from @ha_start;
+ * @hot_added: pages of it the guest accepted (bits set in @ha_map);
  *	kept across channel sessions (added memory stays in the guest)
+ * @ha_map: one bit per page of the range: the guest accepted it
+ *	(dm_hotadd.c)
+ * @last_ha_pfn: first page frame of the last hot-add request sent
+ * @last_ha_pages: its page count
  *
  * Guest memory (dm_mem.c):
  * @map: one bit per page frame below @map_pfns: the page is ballooned
@@ -115,6 +121,8 @@ struct lis_dm_last {
  *	back-off after short answers, lis_dm_policy_backoff())
  * @cmd_type: a debugfs command waiting to be sent (NONE: none)
  * @cmd_pages: its page count
+ * @cmd_range: a hot_add_range command's pages (0: take the next free)
+ * @cmd_region: its region (0: the 16-byte form)
  *
  * Counters (kept across sessions):
  * @reports: status reports received
@@ -156,6 +164,9 @@ struct lis_sim_dm {
 	u64 ha_start;
 	u64 ha_pages;
 	u64 hot_added;
+	unsigned long *ha_map;
+	u64 last_ha_pfn;
+	u64 last_ha_pages;
 
 	unsigned long *map;
 	u64 map_pfns;
@@ -177,6 +188,8 @@ struct lis_sim_dm {
 	u64 balloon_after_ns;
 	int cmd_type;
 	u64 cmd_pages;
+	u64 cmd_range;
+	u64 cmd_region;
 
 	u64 reports;
 	u64 requests;
@@ -236,6 +249,16 @@ void lis_dm_mem_forget(struct lis_sim_dm *dm);
 int lis_dm_mem_scribble(struct lis_sim_dm *dm);
 int lis_dm_mem_bench_alloc(struct lis_sim_dm *dm, u64 pages);
 int lis_dm_mem_bench_hot_add(struct lis_sim_dm *dm, u64 start, u64 size);
+
+/* dm_hotadd.c */
+int lis_dm_ha_init(struct lis_sim_dm *dm);
+void lis_dm_ha_exit(struct lis_sim_dm *dm);
+u64 lis_dm_ha_room(const struct lis_sim_dm *dm);
+u64 lis_dm_ha_next(const struct lis_sim_dm *dm, u64 pages, u64 *pfn);
+const char *lis_dm_ha_check_cmd(const struct lis_sim_dm *dm, u64 pfn,
+				u64 count, u64 rg_pfn, u64 rg_count);
+u64 lis_dm_ha_answered(struct lis_sim_dm *dm,
+		       const struct lis_dm_guest_msg *m);
 
 /* dm_ctl.c */
 int lis_dm_ctl_init(struct lis_sim_dm *dm, unsigned int *nr_boot);

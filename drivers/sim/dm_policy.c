@@ -14,7 +14,8 @@
  *   (unballoon) before any new memory is hot-added.  The automatic
  *   balancer hot-adds whole memory blocks of the guest, except that it
  *   never passes Maximum nor the memory the host has left to offer; a
- *   manual target is met to the page.
+ *   manual target is met to the page.  With a hot-add step it adds
+ *   pieces of that size instead, each starting where the last ended.
  * - Shrinking balloons, never below Minimum.  The automatic balancer
  *   grows at once but shrinks only when the guest is more than the
  *   hysteresis H (at least one block, so that rounding a hot-add up to a
@@ -170,9 +171,13 @@ static void lis_dm_grow(const struct lis_dm_policy *p,
 	 * Whole blocks, but not past Maximum nor past what there is.  A
 	 * manual target is met exactly: the guest adds the whole block and
 	 * backs only what was asked, and a later request fills the gap.
+	 * With @ha_step, sub-block steps as some hosts send them: each one
+	 * starts where the last ended, inside a block already added.
 	 */
 	pages = need;
-	if (!p->manual) {
+	if (p->ha_step) {
+		pages = lis_dm_min(need, p->ha_step);
+	} else if (!p->manual) {
 		pages = (need + p->block - 1) / p->block * p->block;
 		if (p->step && pages > p->step)
 			pages = p->step / p->block ?

@@ -26,6 +26,10 @@
  * @manual_target: that target (clamped to [@minimum, @maximum])
  * @block: hot-add granularity: the guest's memory block size
  * @step: the most pages one automatic request moves (0: no limit)
+ * @ha_step: automatic hot-adds back at most this many pages each, not
+ *	rounded to blocks, so that each request after the first starts
+ *	inside the region of the one before and runs past it (0: whole
+ *	blocks)
  * @hysteresis_pct: the automatic balancer balloons only when the guest
  *	has more than max(@block, @hysteresis_pct % of it) above its target
  * @shrink_reports: ... and only after that many status reports in a row
@@ -39,6 +43,7 @@ struct lis_dm_policy {
 	u64 manual_target;
 	u64 block;
 	u64 step;
+	u64 ha_step;
 	u32 hysteresis_pct;
 	u32 shrink_reports;
 };

@@ -36,6 +36,7 @@ static void fuzz_policy(struct input *in)
 	p.manual_target = take64(in) % lim;
 	p.block = 1 + take64(in) % 65536;
 	p.step = take64(in) % lim;
+	p.ha_step = take64(in) & 1 ? take64(in) % lim : 0;
 	p.hysteresis_pct = take64(in) % 101;
 	p.shrink_reports = take64(in) % 8;
 	v.assigned = p.minimum + take64(in) % (p.maximum - p.minimum + 1);
@@ -63,6 +64,7 @@ static void fuzz_policy(struct input *in)
 		CHECK(!v.ballooned && v.can_hot_add && d.pages);
 		CHECK(d.pages <= v.hot_add_room);
 		CHECK(v.assigned + d.pages <= p.maximum);
+		CHECK(!p.ha_step || d.pages <= p.ha_step);
 		break;
 	default:
 		CHECK(0);

@@ -451,6 +451,46 @@ static void decide_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.pages, c->pages);
 }
 
+/*
+ * hot_add_step: pieces of that size, not rounded to blocks, so that the
+ * next request starts inside the block of this one (Hyper-V's
+ * incremental hot-add); never past the need, the room or Maximum;
+ * holes are still refilled first.
+ */
+static void ha_step_test(struct kunit *test)
+{
+	struct lis_dm_policy p = pol_default();
+	struct lis_dm_view v = view_of(768 * MB, 0, 1024 * MB, 1000 * MB);
+	struct lis_dm_decision d;
+
+	p.ha_step = 24 * MB;
+	lis_dm_policy_decide(&p, &v, &d);
+	KUNIT_EXPECT_EQ(test, d.action, LIS_DM_ACT_HOT_ADD);
+	KUNIT_EXPECT_EQ(test, d.pages, 24 * MB);
+
+	v.hot_add_room = 10 * MB;
+	lis_dm_policy_decide(&p, &v, &d);
+	KUNIT_EXPECT_EQ(test, d.pages, 10 * MB);
+
+	v.hot_add_room = 1024 * MB;
+	p.manual = true;
+	p.manual_target = 780 * MB;
+	lis_dm_policy_decide(&p, &v, &d);
+	KUNIT_EXPECT_EQ(test, d.action, LIS_DM_ACT_HOT_ADD);
+	KUNIT_EXPECT_EQ(test, d.pages, 12 * MB);
+
+	p.manual_target = 2048 * MB;
+	v.assigned = 2040 * MB;
+	lis_dm_policy_decide(&p, &v, &d);
+	KUNIT_EXPECT_EQ(test, d.pages, 8 * MB);
+
+	v.assigned = 768 * MB;
+	v.ballooned = 100 * MB;
+	lis_dm_policy_decide(&p, &v, &d);
+	KUNIT_EXPECT_EQ(test, d.action, LIS_DM_ACT_UNBALLOON);
+	KUNIT_EXPECT_EQ(test, d.pages, 100 * MB);
+}
+
 static void streak_test(struct kunit *test)
 {
 	struct lis_dm_policy p = pol_default();
@@ -628,6 +668,7 @@ static void backoff_test(struct kunit *test)
 static struct kunit_case lis_dm_policy_cases[] = {
 	KUNIT_CASE(target_test),
 	KUNIT_CASE_PARAM(decide_test, decide_gen_params),
+	KUNIT_CASE(ha_step_test),
 	KUNIT_CASE(streak_test),
 	KUNIT_CASE(stale_peak_test),
 	KUNIT_CASE(no_oscillation_test),
