@@ -186,13 +186,20 @@ void lis_vss_do(struct lis_vss *vss, const struct lis_vss_action *act)
  * @why: NULL for the normal end of a backup; else why the kernel thaws on
  *	its own (logged, counted as an auto-thaw when anything was frozen)
  *
+ * Never waits for a freeze in progress: one that is still blocked is
+ * abandoned, and its freezer thaws it when it returns (freeze.c).
+ *
  * Context: process, lis_vss.lock not held; sleeps.
  * Return: file systems thawed.
  */
 unsigned int lis_vss_thaw_all(struct lis_vss *vss, const char *why)
 {
-	unsigned int n = lis_vss_thaw_stack(&vss->frozen);
+	unsigned int pending, n = lis_vss_thaw_stack(&vss->frozen, &pending);
 
+	if (pending)
+		pr_warn("%u freeze%s still in progress: thawed as soon as %s\n",
+			pending, pending == 1 ? "" : "s",
+			pending == 1 ? "it returns" : "they return");
 	if (!n)
 		return 0;
 	mutex_lock(&vss->lock);
