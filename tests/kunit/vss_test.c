@@ -479,9 +479,6 @@ static void vss_txn_busy(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, act2.answer);
 	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
 	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_BUSY);
-	host(&t, LIS_VSS_OP_THAW, &act2);
-	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_BUSY);
-	KUNIT_EXPECT_FALSE(test, act2.stop_thaw_timer);
 	host(&t, LIS_VSS_OP_HOT_BACKUP, &act2);
 	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
 	r = reply_for(&act, 0);
@@ -493,6 +490,60 @@ static void vss_txn_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
 	KUNIT_EXPECT_FALSE(test, act2.thaw_all);
 	KUNIT_EXPECT_TRUE(test, t.frozen);
+
+	/* A THAW while a THAW is with the daemon fails; the first goes on. */
+	host(&t, LIS_VSS_OP_THAW, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	host(&t, LIS_VSS_OP_THAW, &act2);
+	KUNIT_EXPECT_TRUE(test, act2.answer);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
+	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_BUSY);
+	KUNIT_EXPECT_FALSE(test, act2.answer_held || act2.thaw_all);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), 0);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
+}
+
+/*
+ * A THAW while FREEZE is with the daemon: the host gave up on it.  Both
+ * are answered E_FAIL, everything is thawed, the daemon's late reply is
+ * refused, and the next backup starts afresh.
+ */
+static void vss_txn_thaw_aborts_freeze(struct kunit *test)
+{
+	struct lis_vss_action act, act2;
+	struct lis_vss_reply r;
+	struct lis_vss_txn t;
+
+	lis_vss_txn_init(&t);
+	lis_vss_txn_hello(&t);
+	host(&t, LIS_VSS_OP_FREEZE, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	host(&t, LIS_VSS_OP_THAW, &act2);
+	KUNIT_EXPECT_FALSE(test, act2.to_daemon);
+	KUNIT_EXPECT_TRUE(test, act2.answer);
+	KUNIT_EXPECT_TRUE(test, act2.answer_held);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
+	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_ABORTED);
+	KUNIT_EXPECT_TRUE(test, act2.thaw_all);
+	KUNIT_EXPECT_TRUE(test, act2.stop_thaw_timer);
+	KUNIT_EXPECT_FALSE(test, t.frozen);
+	KUNIT_EXPECT_EQ(test, t.inflight, 0);
+	r = reply_for(&act, 0);
+	KUNIT_EXPECT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), -ETIMEDOUT);
+	/* The stale reply timer does nothing. */
+	KUNIT_EXPECT_FALSE(test, lis_vss_txn_timeout(&t, act.seq, &act2));
+	/* The next backup works. */
+	host(&t, LIS_VSS_OP_FREEZE, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), 0);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
+	host(&t, LIS_VSS_OP_THAW, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), 0);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
 }
 
 /* The daemon leaves: always thaw; fail a request in flight. */
@@ -553,6 +604,7 @@ static struct kunit_case lis_vss_cases[] = {
 	KUNIT_CASE(vss_txn_timeouts),
 	KUNIT_CASE(vss_txn_thaw_timeout),
 	KUNIT_CASE(vss_txn_busy),
+	KUNIT_CASE(vss_txn_thaw_aborts_freeze),
 	KUNIT_CASE(vss_txn_daemon_gone),
 	{}
 };
