@@ -64,10 +64,15 @@ static const struct kernel_param_ops lis_vss_param_ops = {
 	.get = lis_vss_param_get,
 };
 
-static struct lis_vss_param freeze_timeout = { 300, 1, 900 };
+/*
+ * 15 minutes, as Linux's hv_snapshot allows its daemon: what hosts were
+ * tested against.  A host stops waiting for the answer about then, so
+ * longer would only keep the guest frozen for nobody.
+ */
+static struct lis_vss_param freeze_timeout = { 900, 1, 900 };
 module_param_cb(freeze_timeout, &lis_vss_param_ops, &freeze_timeout, 0644);
 MODULE_PARM_DESC(freeze_timeout,
-		 "Seconds the daemon has to answer FREEZE, 1 to 900 (default 300)");
+		 "Seconds the daemon has to answer FREEZE, 1 to 900 (default 900)");
 
 static struct lis_vss_param thaw_reply_timeout = { 30, 1, 300 };
 module_param_cb(thaw_reply_timeout, &lis_vss_param_ops, &thaw_reply_timeout,
