@@ -14,7 +14,8 @@
  *   read   key=value lines: state, versions, counters, timings, faults
  *   write  backup | release | abort | hold_ms N | age new|old |
  *          fault never-thaw|thaw-without-freeze|double-freeze|
- *                rescind-frozen|oversized-freeze|truncated|clear
+ *                rescind-frozen|oversized-freeze|truncated|
+ *                loose-sizes|clear
  *
  * All of it runs as host work (sim.h): class callbacks and debugfs
  * commands, serialised by lis_sim.lock, which protects struct
@@ -72,6 +73,7 @@ enum lis_vss_host_fault {
 	VF_RESCIND_FROZEN,
 	VF_OVERSIZED_FREEZE,
 	VF_TRUNCATED,
+	VF_LOOSE_SIZES,
 	VF_COUNT,
 };
 
@@ -82,6 +84,7 @@ static const char * const lis_vss_host_fault_names[VF_COUNT] = {
 	[VF_RESCIND_FROZEN] = "rescind-frozen",
 	[VF_OVERSIZED_FREEZE] = "oversized-freeze",
 	[VF_TRUNCATED] = "truncated",
+	[VF_LOOSE_SIZES] = "loose-sizes",
 };
 
 enum lis_vss_host_result { VR_NONE, VR_OK, VR_FAILED, VR_TIMEOUT };
@@ -271,15 +274,25 @@ static int lis_vss_host_op(struct lis_vss_host *vh, u8 op, u32 len,
 	return lis_vss_host_send(vh, LIS_IC_MSG_VSS, body_len, len, id);
 }
 
+/*
+ * icmsgsize of an operation under "loose-sizes": less than the body
+ * sent.  Hyper-V documents no exact value; a guest must go by what it
+ * received, as Linux's does.
+ */
+#define LIS_VSS_HOST_LOOSE_SIZE		4
+
 static int lis_vss_host_send_op(struct lis_vss_host *vh, u8 op, u32 ms)
 {
 	u32 len = LIS_IC_BODY_OFFSET + sizeof(struct lis_vss_body);
+	u16 body_len = sizeof(struct lis_vss_body);
 	u64 id;
 
 	if (op == LIS_VSS_OP_FREEZE)
 		len = test_bit(VF_OVERSIZED_FREEZE, &vh->faults) ?
 		      LIS_VSS_HOST_OVERSIZED_LEN : LIS_VSS_HOST_FREEZE_LEN;
-	if (lis_vss_host_op(vh, op, len, sizeof(struct lis_vss_body), &id))
+	if (test_bit(VF_LOOSE_SIZES, &vh->faults))
+		body_len = LIS_VSS_HOST_LOOSE_SIZE;
+	if (lis_vss_host_op(vh, op, len, body_len, &id))
 		return -EIO;
 	lis_vss_host_expect(vh, op, id, ms);
 	return 0;
@@ -401,9 +414,11 @@ static void lis_vss_host_drain(struct lis_vss_host *vh)
 	while (!lis_sim_recv_peek(ch, &desc)) {
 		off = (u32)desc.offset8 * 8;
 		len = (u32)desc.len8 * 8 - off;
+		/* Strict: an answer's icmsgsize must fit in it. */
 		if (len > LIS_VSS_HOST_BUF ||
 		    lis_sim_recv_copy(ch, off, vh->rx, len) ||
 		    lis_ic_parse(vh->rx, len, &msg) ||
+		    msg.hdr.icmsgsize > msg.body_len ||
 		    !(msg.flags & LIS_IC_FLAG_RESPONSE)) {
 			pr_warn_ratelimited("vss: a malformed %u-byte answer from the guest; ignored\n",
 					    len);
