@@ -12,9 +12,10 @@
  *
  * /sys/kernel/debug/lis_sim/vss (Documentation/simulator.rst):
  *   read   key=value lines: state, versions, counters, timings, faults
- *   write  backup | release | hold_ms N | age new|old |
+ *   write  backup | release | abort | hold_ms N | age new|old |
  *          fault never-thaw|thaw-without-freeze|double-freeze|
- *                rescind-frozen|oversized-freeze|truncated|clear
+ *                rescind-frozen|oversized-freeze|truncated|
+ *                loose-sizes|clear
  *
  * All of it runs as host work (sim.h): class callbacks and debugfs
  * commands, serialised by lis_sim.lock, which protects struct
@@ -72,6 +73,7 @@ enum lis_vss_host_fault {
 	VF_RESCIND_FROZEN,
 	VF_OVERSIZED_FREEZE,
 	VF_TRUNCATED,
+	VF_LOOSE_SIZES,
 	VF_COUNT,
 };
 
@@ -82,6 +84,7 @@ static const char * const lis_vss_host_fault_names[VF_COUNT] = {
 	[VF_RESCIND_FROZEN] = "rescind-frozen",
 	[VF_OVERSIZED_FREEZE] = "oversized-freeze",
 	[VF_TRUNCATED] = "truncated",
+	[VF_LOOSE_SIZES] = "loose-sizes",
 };
 
 enum lis_vss_host_result { VR_NONE, VR_OK, VR_FAILED, VR_TIMEOUT };
@@ -109,7 +112,10 @@ static const char * const lis_vss_host_result_names[] = {
  * @backups: sequences started
  * @result: enum lis_vss_host_result of the last sequence
  * @status: status of the last answer that decided it
- * @extra_status: the answer to a fault's extra request (double FREEZE)
+ * @extra_status: the answer to a fault's extra request (double FREEZE),
+ *	or to the FREEZE an "abort" gave up on
+ * @aborted: this sequence gave up on its FREEZE ("abort"): it fails,
+ *	whatever the THAW's answer
  * @wait_op: the operation whose answer the host waits for
  * @wait_id: the VMBus transaction id of that request
  * @extra_id: transaction id of a fault's extra request, 0 if none
@@ -141,6 +147,7 @@ struct lis_vss_host {
 	int result;
 	u32 status;
 	u32 extra_status;
+	bool aborted;
 	u8 wait_op;
 	u64 wait_id;
 	u64 extra_id;
@@ -267,15 +274,25 @@ static int lis_vss_host_op(struct lis_vss_host *vh, u8 op, u32 len,
 	return lis_vss_host_send(vh, LIS_IC_MSG_VSS, body_len, len, id);
 }
 
+/*
+ * icmsgsize of an operation under "loose-sizes": less than the body
+ * sent.  Hyper-V documents no exact value; a guest must go by what it
+ * received, as Linux's does.
+ */
+#define LIS_VSS_HOST_LOOSE_SIZE		4
+
 static int lis_vss_host_send_op(struct lis_vss_host *vh, u8 op, u32 ms)
 {
 	u32 len = LIS_IC_BODY_OFFSET + sizeof(struct lis_vss_body);
+	u16 body_len = sizeof(struct lis_vss_body);
 	u64 id;
 
 	if (op == LIS_VSS_OP_FREEZE)
 		len = test_bit(VF_OVERSIZED_FREEZE, &vh->faults) ?
 		      LIS_VSS_HOST_OVERSIZED_LEN : LIS_VSS_HOST_FREEZE_LEN;
-	if (lis_vss_host_op(vh, op, len, sizeof(struct lis_vss_body), &id))
+	if (test_bit(VF_LOOSE_SIZES, &vh->faults))
+		body_len = LIS_VSS_HOST_LOOSE_SIZE;
+	if (lis_vss_host_op(vh, op, len, body_len, &id))
 		return -EIO;
 	lis_vss_host_expect(vh, op, id, ms);
 	return 0;
@@ -380,8 +397,8 @@ static void lis_vss_host_answer(struct lis_vss_host *vh, u32 status,
 		return;
 	case VH_THAWING:
 		vh->ms.thaw = lis_vss_host_ms(vh->t.thaw);
-		lis_vss_host_finish(vh, status == LIS_IC_S_OK ? VR_OK :
-				    VR_FAILED, status);
+		lis_vss_host_finish(vh, status == LIS_IC_S_OK && !vh->aborted ?
+				    VR_OK : VR_FAILED, status);
 		return;
 	}
 }
@@ -397,9 +414,11 @@ static void lis_vss_host_drain(struct lis_vss_host *vh)
 	while (!lis_sim_recv_peek(ch, &desc)) {
 		off = (u32)desc.offset8 * 8;
 		len = (u32)desc.len8 * 8 - off;
+		/* Strict: an answer's icmsgsize must fit in it. */
 		if (len > LIS_VSS_HOST_BUF ||
 		    lis_sim_recv_copy(ch, off, vh->rx, len) ||
 		    lis_ic_parse(vh->rx, len, &msg) ||
+		    msg.hdr.icmsgsize > msg.body_len ||
 		    !(msg.flags & LIS_IC_FLAG_RESPONSE)) {
 			pr_warn_ratelimited("vss: a malformed %u-byte answer from the guest; ignored\n",
 					    len);
@@ -528,6 +547,7 @@ static int lis_vss_host_backup(struct lis_vss_host *vh)
 	vh->result = VR_NONE;
 	vh->status = 0;
 	vh->extra_status = 0;
+	vh->aborted = false;
 	vh->t.start = ktime_get_ns();
 	if (test_bit(VF_TRUNCATED, &vh->faults)) {
 		/* Shorter than the IC headers: the guest must drop it... */
@@ -552,6 +572,29 @@ static int lis_vss_host_backup(struct lis_vss_host *vh)
 	vh->state = VH_HOT_BACKUP;
 	return lis_vss_host_send_op(vh, LIS_VSS_OP_HOT_BACKUP,
 				    LIS_VSS_HOST_WAIT_MS);
+}
+
+/*
+ * "abort": give up on the FREEZE in flight and send THAW at once, as a
+ * host whose patience ran out.  The FREEZE's late answer, if any, lands
+ * in extra_status; the sequence fails whatever the THAW's answer.
+ */
+static int lis_vss_host_abort(struct lis_vss_host *vh)
+{
+	if (vh->state != VH_FREEZING || !vh->wait_op) {
+		pr_warn("vss: abort: no FREEZE is waiting for its answer (state %s)\n",
+			lis_vss_host_state_names[vh->state]);
+		return -EINVAL;
+	}
+	pr_info("vss: giving up on FREEZE: sending THAW\n");
+	vh->extra_id = vh->wait_id;
+	vh->aborted = true;
+	vh->ms.freeze = lis_vss_host_ms(vh->t.freeze);
+	vh->state = VH_THAWING;
+	vh->t.thaw = ktime_get_ns();
+	if (lis_vss_host_send_op(vh, LIS_VSS_OP_THAW, LIS_VSS_HOST_WAIT_MS))
+		lis_vss_host_finish(vh, VR_FAILED, 0);
+	return 0;
 }
 
 static int lis_vss_host_fault(struct lis_vss_host *vh, const char *name)
@@ -591,6 +634,8 @@ static int lis_vss_host_command(struct lis_sim *sim, void *arg)
 		lis_vss_host_release(vh);
 		return 0;
 	}
+	if (!strcmp(word, "abort") && !*cmd)
+		return lis_vss_host_abort(vh);
 	if (!strcmp(word, "hold_ms")) {
 		if (kstrtou32(cmd, 0, &ms) || ms > 3600 * 1000) {
 			pr_warn("vss: hold_ms: want 0 to 3600000, not '%s'\n",

@@ -21,17 +21,24 @@
  * message by up to 7 bytes of padding; nothing here relies on it being
  * exact.
  *
- * What lis_ic_parse() insists on:
+ * What lis_ic_parse() insists on: the 28 bytes of pipe and IC header are
+ * there.  Nothing more.
  *
- * - the 28 bytes of pipe and IC header are there;
- * - the body the IC header announces (icmsgsize bytes from offset 28) lies
- *   within the packet: 28 + icmsgsize <= len.  Bytes beyond that are
- *   padding and not part of the body.
+ * The body is judged by the received length, not by the header's
+ * icmsgsize: it is everything after the headers (len - 28 bytes,
+ * padding included), and a driver checks that this covers the structure
+ * it reads.  icmsgsize is reported but trusted for nothing, in either
+ * direction: a host that announces fewer bytes than the structure it
+ * sent, or more than the packet holds, is still understood and answered,
+ * and nothing is ever read beyond the received length.  This is what
+ * Linux's util drivers do (they check the received length against the
+ * message they read and never look at icmsgsize), and so what hosts have
+ * been tested against; Hyper-V documents no exact sizes.  Refusing a
+ * packet over icmsgsize would leave its sender waiting for an answer
+ * that never comes.
  *
- * The pipe header's msgsize is not checked and never used: guests in use
- * today ignore the pipe header altogether, so hosts have never been held to
- * any particular value there, and refusing a packet over it could leave a
- * working host unanswered.  icmsgsize alone bounds the body.
+ * The pipe header's msgsize is not checked and never used either: guests
+ * in use today ignore the pipe header altogether.
  *
  * Answers are written into the received buffer and sent back with the same
  * length it arrived with (see lis_ic_negotiate() for NEGOTIATE).
@@ -44,33 +51,29 @@
  * @out: where the header fields and the body's position go
  *
  * See "IC packets and their lengths" above for exactly what is checked.
- * On success the body is @out->body_len bytes at @pkt + @out->body_off, all
- * within @len; a driver must still check that body_len covers the
- * structure it expects for @out->type.  The header is copied into @out, so
- * later changes to @pkt do not affect it.
+ * On success the body is @out->body_len bytes at @pkt + @out->body_off:
+ * everything the packet holds after the headers, whatever icmsgsize
+ * says.  A driver must still check that body_len covers the structure it
+ * expects for @out->type.  The header is copied into @out (icmsgsize as
+ * the host sent it in @out->hdr), so later changes to @pkt do not affect
+ * it.
  *
  * Context: any.
  * Return: 0 and @out filled in; -EINVAL if @len does not cover the pipe
- * and IC headers; -EMSGSIZE if icmsgsize claims more bytes than follow the
- * headers.  @out is untouched on error; @pkt is never written.
+ * and IC headers (@out is untouched then).  @pkt is never written.
  */
 int lis_ic_parse(const void *pkt, u32 len, struct lis_ic_msg *out)
 {
 	const struct lis_ic_msg_hdr *h = pkt;
-	struct lis_ic_hdr ic;
 
 	if (len < LIS_IC_BODY_OFFSET)
 		return -EINVAL;
-	ic = h->ic;
-	if (ic.icmsgsize > len - LIS_IC_BODY_OFFSET)
-		return -EMSGSIZE;
-
-	out->hdr = ic;
+	out->hdr = h->ic;
 	out->body_off = LIS_IC_BODY_OFFSET;
-	out->body_len = ic.icmsgsize;
-	out->type = ic.icmsgtype;
-	out->flags = ic.icflags;
-	out->transaction_id = ic.ictransaction_id;
+	out->body_len = len - LIS_IC_BODY_OFFSET;
+	out->type = out->hdr.icmsgtype;
+	out->flags = out->hdr.icflags;
+	out->transaction_id = out->hdr.ictransaction_id;
 	return 0;
 }
 LIS_EXPORT(lis_ic_parse);
@@ -117,7 +120,7 @@ static bool lis_ic_pick(const struct lis_ic_version *want, unsigned int nwant,
  * The packet must pass lis_ic_parse(), be of type LIS_IC_MSG_NEGOTIATE,
  * hold the counts, have neither count above LIS_IC_MAX_VERCNT and hold
  * every version the counts announce within @len.  (The versions are
- * bounded by @len, not by icmsgsize, as other guests do.)
+ * bounded by @len, not by icmsgsize, as Linux does.)
  *
  * The answer:
  *
@@ -139,9 +142,9 @@ static bool lis_ic_pick(const struct lis_ic_version *want, unsigned int nwant,
  *
  * Context: any.
  * Return: 0 when both versions were agreed; -EPROTONOSUPPORT when either
- * kind has no common version (answer written as above); -EINVAL or
- * -EMSGSIZE when the packet is malformed, in which case @pkt is untouched
- * and nothing should be sent.
+ * kind has no common version (answer written as above); -EINVAL when the
+ * packet is malformed, in which case @pkt is untouched and nothing should
+ * be sent.
  */
 int lis_ic_negotiate(void *pkt, u32 len,
 		     const struct lis_ic_version *fw, unsigned int nfw,

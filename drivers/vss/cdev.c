@@ -232,6 +232,13 @@ static u64 lis_vss_freeze_seq(struct lis_vss *vss, long *err)
 	return seq;
 }
 
+/*
+ * LIS_VSS_IOC_FREEZE_FD.  Neither lock is held while the file system
+ * freezes, which may take as long as another file system stays frozen
+ * (freeze.c): the host's answer, the timeouts and the thaw go on
+ * meanwhile, and a freeze that completes after its request was given up
+ * is undone here (or by the stack itself when it was abandoned midway).
+ */
 static long lis_vss_freeze(struct lis_vss *vss, s32 __user *uarg)
 {
 	long ret = 0;
@@ -246,10 +253,17 @@ static long lis_vss_freeze(struct lis_vss *vss, s32 __user *uarg)
 		return ret;
 	first = !lis_vss_frozen_count(&vss->frozen);
 	ret = lis_vss_freeze_fd(&vss->frozen, fd);
-	if (ret)
+	if (ret && ret != -ECANCELED)
 		return ret;
 
 	mutex_lock(&vss->lock);
+	if (ret == -ECANCELED) {
+		/* Frozen after the stack was thawed, and thawed at once. */
+		vss->stats.auto_thaws++;
+		ret = vss->gone ? -ENODEV : -ETIMEDOUT;
+		mutex_unlock(&vss->lock);
+		return ret;
+	}
 	if (vss->gone || vss->txn.inflight != LIS_VSS_OP_FREEZE ||
 	    vss->txn.seq != seq) {
 		/* The request timed out (or the device went) meanwhile. */

@@ -64,10 +64,15 @@ static const struct kernel_param_ops lis_vss_param_ops = {
 	.get = lis_vss_param_get,
 };
 
-static struct lis_vss_param freeze_timeout = { 300, 1, 900 };
+/*
+ * 15 minutes, as Linux's hv_snapshot allows its daemon: what hosts were
+ * tested against.  A host stops waiting for the answer about then, so
+ * longer would only keep the guest frozen for nobody.
+ */
+static struct lis_vss_param freeze_timeout = { 900, 1, 900 };
 module_param_cb(freeze_timeout, &lis_vss_param_ops, &freeze_timeout, 0644);
 MODULE_PARM_DESC(freeze_timeout,
-		 "Seconds the daemon has to answer FREEZE, 1 to 900 (default 300)");
+		 "Seconds the daemon has to answer FREEZE, 1 to 900 (default 900)");
 
 static struct lis_vss_param thaw_reply_timeout = { 30, 1, 300 };
 module_param_cb(thaw_reply_timeout, &lis_vss_param_ops, &thaw_reply_timeout,
@@ -186,13 +191,20 @@ void lis_vss_do(struct lis_vss *vss, const struct lis_vss_action *act)
  * @why: NULL for the normal end of a backup; else why the kernel thaws on
  *	its own (logged, counted as an auto-thaw when anything was frozen)
  *
+ * Never waits for a freeze in progress: one that is still blocked is
+ * abandoned, and its freezer thaws it when it returns (freeze.c).
+ *
  * Context: process, lis_vss.lock not held; sleeps.
  * Return: file systems thawed.
  */
 unsigned int lis_vss_thaw_all(struct lis_vss *vss, const char *why)
 {
-	unsigned int n = lis_vss_thaw_stack(&vss->frozen);
+	unsigned int pending, n = lis_vss_thaw_stack(&vss->frozen, &pending);
 
+	if (pending)
+		pr_warn("%u freeze%s still in progress: thawed as soon as %s\n",
+			pending, pending == 1 ? "" : "s",
+			pending == 1 ? "it returns" : "they return");
 	if (!n)
 		return 0;
 	mutex_lock(&vss->lock);
@@ -248,11 +260,11 @@ static void lis_vss_negotiate_pkt(struct lis_vss *vss, u8 *buf, u32 len,
 
 /*
  * Handle one received packet in @buf (which is vss->rx or a temporary
- * buffer for an oversized one).  Returns true if the caller must thaw
- * everything once it dropped the lock.
+ * buffer for an oversized one).  Returns why the caller must thaw
+ * everything once it dropped the lock, or NULL.
  */
-static bool lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len, u64 id,
-			   bool oversized)
+static const char *lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len,
+				  u64 id, bool oversized)
 {
 	struct lis_vss_timeouts to;
 	struct lis_vss_action act;
@@ -266,7 +278,7 @@ static bool lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len, u64 id,
 		dev_warn_ratelimited(&vss->dev->dev,
 				     "malformed packet (%u bytes): %d; ignored\n",
 				     len, ret);
-		return false;
+		return NULL;
 	}
 	if (oversized) {
 		/* Sound framing, but bigger than any VSS message: refuse. */
@@ -277,13 +289,13 @@ static bool lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len, u64 id,
 				     len, LIS_VSS_MAX_PKT);
 		lis_vss_answer(buf, &p, LIS_IC_E_FAIL, 0);
 		lis_vss_send(vss, buf, len, id);
-		return false;
+		return NULL;
 	}
 
 	switch (p.kind) {
 	case LIS_VSS_PKT_NEGOTIATE:
 		lis_vss_negotiate_pkt(vss, buf, len, id);
-		return false;
+		return NULL;
 	case LIS_VSS_PKT_SHORT:
 	case LIS_VSS_PKT_OTHER:
 		vss->stats.malformed++;
@@ -296,7 +308,7 @@ static bool lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len, u64 id,
 				     p.ic.type, p.ic.body_len);
 		lis_vss_answer(buf, &p, LIS_IC_E_INVALIDARG, 0);
 		lis_vss_send(vss, buf, len, id);
-		return false;
+		return NULL;
 	}
 
 	vss->stats.requests[min_t(unsigned int, p.op, LIS_VSS_OP_COUNT)]++;
@@ -311,7 +323,10 @@ static bool lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len, u64 id,
 		vss->held_id = id;
 		vss->held_pkt = p;
 		vss->held_start = ktime_get_ns();
-	} else if (act.answer) {
+	}
+	/* A request this one abandons (held) is answered first. */
+	lis_vss_do(vss, &act);
+	if (act.answer) {
 		lis_vss_answer(buf, &p, act.status, act.flags);
 		lis_vss_send(vss, buf, len, id);
 		trace_lis_vss_answer(p.op, act.status, act.why, 0);
@@ -320,8 +335,13 @@ static bool lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len, u64 id,
 			dev_dbg(&vss->dev->dev, "%s answered E_FAIL (reason %d)\n",
 				lis_vss_op_name(p.op), act.why);
 	}
-	lis_vss_do(vss, &act);
-	return act.thaw_all;
+	if (!act.thaw_all)
+		return NULL;
+	if (act.why != LIS_VSS_WHY_ABORTED)
+		return "THAW with no daemon listening";
+	dev_warn_ratelimited(&vss->dev->dev,
+			     "THAW while the daemon was freezing: the host gave up on its FREEZE; both answered E_FAIL\n");
+	return "the host sent THAW before FREEZE was answered";
 }
 
 /*
@@ -350,7 +370,7 @@ static int lis_vss_handle_oversized(struct lis_vss *vss, u32 need)
 static void lis_vss_work(struct work_struct *work)
 {
 	struct lis_vss *vss = container_of(work, struct lis_vss, work);
-	bool thaw;
+	const char *thaw;
 	u32 len;
 	u64 id;
 	int ret;
@@ -361,7 +381,7 @@ static void lis_vss_work(struct work_struct *work)
 			mutex_unlock(&vss->lock);
 			return;
 		}
-		thaw = false;
+		thaw = NULL;
 		ret = lis_channel_recv(vss->dev->channel, vss->rx,
 				       LIS_VSS_MAX_PKT, &len, &id);
 		if (ret == -ENOBUFS)
@@ -372,7 +392,7 @@ static void lis_vss_work(struct work_struct *work)
 		if (ret)
 			return;
 		if (thaw)
-			lis_vss_thaw_all(vss, "THAW with no daemon listening");
+			lis_vss_thaw_all(vss, thaw);
 	}
 }
 

@@ -33,14 +33,17 @@ static const struct lis_ic_version lis_vss_srv_versions[] = {
  * @len: its length
  * @out: the result
  *
- * The IC framing must pass lis_ic_parse().  A VSS message (icmsgtype
- * LIS_IC_MSG_VSS) whose body is shorter than struct lis_vss_body is
- * LIS_VSS_PKT_SHORT: its header is sound, so it can still be answered
- * (with a failure).  @pkt is never written.
+ * The IC headers must be there (lis_ic_parse()).  The body is judged by
+ * the received length, as Linux's hv_snapshot does, never by icmsgsize:
+ * a VSS message (icmsgtype LIS_IC_MSG_VSS) is an operation when @len
+ * holds a whole struct lis_vss_body after the headers, whatever icmsgsize
+ * claims (Hyper-V documents no exact value), and LIS_VSS_PKT_SHORT
+ * otherwise: its header is sound, so it can still be answered (with a
+ * failure).  Nothing at or beyond @len is read; @pkt is never written.
  *
  * Context: any.
- * Return: 0 and @out filled in; as lis_ic_parse() when the framing is bad
- * (nothing can be answered then).
+ * Return: 0 and @out filled in; -EINVAL when @len does not even cover the
+ * headers (nothing can be answered then).
  */
 int lis_vss_decode(const void *pkt, u32 len, struct lis_vss_pkt *out)
 {
@@ -86,7 +89,7 @@ int lis_vss_decode(const void *pkt, u32 len, struct lis_vss_pkt *out)
  *
  * Context: any.
  * Return: 0 (answer with S_OK), -EPROTONOSUPPORT (answer written; send it
- * with E_FAIL), or -EINVAL/-EMSGSIZE (malformed: nothing to send).
+ * with E_FAIL), or -EINVAL (malformed: nothing to send).
  */
 int lis_vss_negotiate(void *pkt, u32 len, struct lis_ic_version *fw,
 		      struct lis_ic_version *srv)

@@ -59,6 +59,7 @@ enum lis_vss_why {
 	LIS_VSS_WHY_DAEMON_GONE,	/* the daemon closed the device */
 	LIS_VSS_WHY_DAEMON_ERROR,	/* the daemon answered an error */
 	LIS_VSS_WHY_THAWED_EARLY,	/* thawed before the host's THAW */
+	LIS_VSS_WHY_ABORTED,		/* THAW while FREEZE was in flight */
 };
 
 /**

@@ -11,6 +11,9 @@
  *   negotiations, refused_hosts, malformed, failures, busy, timeouts,
  *   auto_thaws                see struct lis_vss_stats
  *   frozen_now                file systems frozen at this moment
+ *   freezing_now              freezes in progress at this moment
+ *   late_thaws                freezes that completed after their backup
+ *                             was abandoned (thawed at once)
  *   frozen_fs                 file systems frozen by the last FREEZE
  *   total_frozen              file systems frozen since the device came
  *   last_window_ms            first freeze to last thaw, last backup
@@ -57,9 +60,12 @@ static int lis_vss_stats_show(struct seq_file *m, void *v)
 		   s.negotiations, s.refused_hosts, s.malformed);
 	seq_printf(m, "failures=%llu\nbusy=%llu\ntimeouts=%llu\nauto_thaws=%llu\n",
 		   s.failures, s.busy, s.timeouts, s.auto_thaws);
-	seq_printf(m, "frozen_now=%u\nfrozen_fs=%llu\ntotal_frozen=%llu\nlast_window_ms=%llu\n",
-		   lis_vss_frozen_count(&vss->frozen), s.frozen_fs,
-		   s.total_frozen, s.last_window_ms);
+	seq_printf(m, "frozen_now=%u\nfreezing_now=%u\nlate_thaws=%llu\n",
+		   lis_vss_frozen_count(&vss->frozen),
+		   lis_vss_freezing_count(&vss->frozen),
+		   lis_vss_late_thaws(&vss->frozen));
+	seq_printf(m, "frozen_fs=%llu\ntotal_frozen=%llu\nlast_window_ms=%llu\n",
+		   s.frozen_fs, s.total_frozen, s.last_window_ms);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lis_vss_stats);

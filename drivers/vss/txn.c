@@ -21,10 +21,16 @@
  *   answered at once by the kernel.  HOT_BACKUP says S_OK with flags 5
  *   only while a daemon has completed its HELLO.
  * - FREEZE and THAW go to the daemon, one at a time.  While one is in
- *   flight, another FREEZE or THAW is answered at once with E_FAIL (it is
- *   not queued: a host sends one at a time, so a second one means the
- *   host has given up on the first, and a late answer to it would be
- *   worse than a quick failure).  The request in flight is not disturbed.
+ *   flight, another FREEZE, or a THAW during a THAW, is answered at once
+ *   with E_FAIL (it is not queued: a host sends one at a time, so a
+ *   second one means the host has given up on the first, and a late
+ *   answer to it would be worse than a quick failure).  The request in
+ *   flight is not disturbed.
+ * - A THAW while a FREEZE is in flight says the host gave up on that
+ *   FREEZE and wants the guest running: the FREEZE is abandoned (answered
+ *   E_FAIL, a late reply to it is refused), everything is thawed (a
+ *   freeze still in progress is thawed as soon as it returns), and the
+ *   THAW is answered E_FAIL, as no consistent freeze ever held.
  * - FREEZE without a daemon fails at once.  A FREEZE while already frozen
  *   (no THAW since) fails at once too; the earlier freeze stays until its
  *   THAW or the thaw timeout.
@@ -117,6 +123,17 @@ void lis_vss_txn_host_op(struct lis_vss_txn *t, unsigned int op,
 			t->thawed_early = false;
 		break;
 	case LIS_VSS_OP_THAW:
+		if (t->inflight == LIS_VSS_OP_FREEZE) {
+			/* The host gave up on its FREEZE: abandon it. */
+			t->inflight = 0;
+			t->expired_seq = t->seq;
+			t->thawed_early = false;
+			act->answer_held = true;
+			lis_vss_fail(act, LIS_VSS_WHY_ABORTED);
+			act->thaw_all = true;
+			act->stop_thaw_timer = true;
+			break;
+		}
 		if (t->inflight) {
 			lis_vss_fail(act, LIS_VSS_WHY_BUSY);
 			break;

@@ -10,8 +10,10 @@
  *                    request and file, timers' arming, statistics)
  *   lis_vss_frozen.lock
  *                    the stack of frozen superblocks; taken without
- *                    lis_vss.lock held whenever a freeze or thaw may take
- *                    long, so that the host's packets keep being answered
+ *                    lis_vss.lock held whenever a thaw may take long, so
+ *                    that the host's packets keep being answered; never
+ *                    held across freeze_super(), which may block until
+ *                    another file system is thawed (freeze.c)
  *
  * Nothing here runs in atomic context except the channel callback, which
  * only queues work.
@@ -33,17 +35,39 @@
 #define LIS_VSS_MAX_FROZEN	256
 
 /**
- * struct lis_vss_frozen - what the kernel froze, in order
- * @lock: protects @path and @nr; held across freeze_super() and
- *	thaw_super() so that a thaw never overtakes a freeze
- * @path: the mount each superblock was frozen through (a reference: the
- *	superblock cannot go away while it is here)
- * @nr: entries in @path; written under @lock, read locklessly for statistics
+ * struct lis_vss_frozen_sb - one superblock on the stack
+ * @path: the mount it is (being) frozen through; a reference, so the
+ *	superblock cannot go away while it is here
+ * @freezing: its freeze_super() has not returned yet: only the task
+ *	freezing it may remove the entry
+ * @abandoned: a thaw of the stack went past it while it was @freezing:
+ *	its freezer thaws it as soon as freeze_super() returns
+ */
+struct lis_vss_frozen_sb {
+	struct path path;
+	bool freezing;
+	bool abandoned;
+};
+
+/**
+ * struct lis_vss_frozen - what the kernel froze, in order (freeze.c)
+ * @lock: protects everything below; never held across freeze_super(),
+ *	which may block for as long as a file system it depends on stays
+ *	frozen, so that a thaw never waits for a freeze
+ * @sb: the stack, bottom first: frozen entries and at most one entry
+ *	per task still freezing
+ * @nr: entries in @sb, frozen or freezing
+ * @nr_frozen: entries whose freeze completed; read locklessly for
+ *	statistics
+ * @late_thaws: freezes that completed after their backup was abandoned,
+ *	and were thawed at once by their freezer
  */
 struct lis_vss_frozen {
-	struct mutex lock;	/* path, nr */
-	struct path path[LIS_VSS_MAX_FROZEN];
+	struct mutex lock;	/* sb, nr, nr_frozen, late_thaws */
+	struct lis_vss_frozen_sb sb[LIS_VSS_MAX_FROZEN];
 	unsigned int nr;
+	unsigned int nr_frozen;
+	u64 late_thaws;
 };
 
 /**
@@ -160,8 +184,11 @@ void lis_vss_cdev_post(struct lis_vss *vss, u32 op, u64 seq, u32 timeout_ms);
 /* freeze.c */
 void lis_vss_frozen_init(struct lis_vss_frozen *f);
 int lis_vss_freeze_fd(struct lis_vss_frozen *f, int fd);
-unsigned int lis_vss_thaw_stack(struct lis_vss_frozen *f);
+unsigned int lis_vss_thaw_stack(struct lis_vss_frozen *f,
+				unsigned int *pending);
 unsigned int lis_vss_frozen_count(struct lis_vss_frozen *f);
+unsigned int lis_vss_freezing_count(struct lis_vss_frozen *f);
+u64 lis_vss_late_thaws(struct lis_vss_frozen *f);
 
 /* stats.c */
 void lis_vss_debugfs_module_init(void);

@@ -100,8 +100,8 @@ static_assert(LIS_IC_NEGOTIATE_RESP_LEN == 44);
  * struct lis_ic_msg - a received IC packet, as lis_ic_parse() found it
  * @hdr: copy of the IC header (host memory is read once)
  * @body_off: offset of the body in the packet: always LIS_IC_BODY_OFFSET
- * @body_len: length of the body: the header's icmsgsize, which
- *	lis_ic_parse() has checked fits in the packet
+ * @body_len: length of the body: every byte received after the headers
+ *	(ring padding included), whatever the header's icmsgsize says
  * @type: icmsgtype, LIS_IC_MSG_*
  * @flags: icflags, LIS_IC_FLAG_*
  * @transaction_id: ictransaction_id

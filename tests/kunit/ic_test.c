@@ -110,19 +110,22 @@ struct parse_case {
 	u32 len;
 	u32 icmsgsize;	/* header written only when len >= 28 */
 	int ret;
+	u32 body_len;	/* on success: judged by len, never icmsgsize */
 };
 
 static const struct parse_case parse_cases[] = {
 	{ "empty", 0, 0, -EINVAL },
 	{ "pipe header only", 8, 0, -EINVAL },
 	{ "one byte short of the header", 27, 0, -EINVAL },
-	{ "header only, empty body", 28, 0, 0 },
-	{ "header only, body claimed", 28, 1, -EMSGSIZE },
-	{ "exact body", 40, 12, 0 },
-	{ "body one byte over", 40, 13, -EMSGSIZE },
-	{ "padded to 8 bytes", 48, 12, 0 },
-	{ "icmsgsize 0xffff", 64, 0xffff, -EMSGSIZE },
-	{ "largest body", 28 + 0xffff, 0xffff, 0 },
+	{ "header only, empty body", 28, 0, 0, 0 },
+	{ "header only, body claimed", 28, 1, 0, 0 },
+	{ "exact body", 40, 12, 0, 12 },
+	{ "icmsgsize one byte over", 40, 13, 0, 12 },
+	{ "padded to 8 bytes", 48, 12, 0, 20 },
+	{ "icmsgsize understated", 40, 4, 0, 12 },
+	{ "icmsgsize 0", 40, 0, 0, 12 },
+	{ "icmsgsize 0xffff", 64, 0xffff, 0, 36 },
+	{ "largest body", 28 + 0xffff, 0xffff, 0, 0xffff },
 };
 
 static void parse_case_desc(const struct parse_case *c, char *desc)
@@ -155,8 +158,9 @@ static void parse_test(struct kunit *test)
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, msg.body_off, O_BODY);
-	KUNIT_EXPECT_EQ(test, msg.body_len, c->icmsgsize);
-	KUNIT_EXPECT_LE(test, msg.body_off + msg.body_len, c->len);
+	KUNIT_EXPECT_EQ(test, msg.body_len, c->body_len);
+	KUNIT_EXPECT_EQ(test, msg.body_off + msg.body_len, c->len);
+	KUNIT_EXPECT_EQ(test, msg.hdr.icmsgsize, c->icmsgsize);
 	KUNIT_EXPECT_EQ(test, msg.type, LIS_IC_MSG_VSS);
 	KUNIT_EXPECT_EQ(test, msg.flags,
 			LIS_IC_FLAG_TRANSACTION | LIS_IC_FLAG_REQUEST);
@@ -197,6 +201,9 @@ static void parse_fields_test(struct kunit *test)
 	put16(b, O_SIZE, 0xffff);
 	KUNIT_EXPECT_EQ(test, msg.body_len, 8);
 	KUNIT_EXPECT_EQ(test, msg.hdr.icmsgsize, 8);
+	KUNIT_ASSERT_EQ(test, lis_ic_parse(b, 36, &msg), 0);
+	KUNIT_EXPECT_EQ(test, msg.body_len, 8);
+	KUNIT_EXPECT_EQ(test, msg.hdr.icmsgsize, 0xffff);
 }
 
 /* ---- lis_ic_negotiate() ---- */
@@ -296,8 +303,11 @@ static const struct nego_case nego_cases[] = {
 	  .host_srv = { V(5, 0), V(6, 0) }, .nhost_srv = 2,
 	  .len_adj = -1, .size_adj = -1, .ret = -EINVAL },
 	{ "icmsgsize one byte over", HOST_FW_1_3, GUEST_FW, GUEST_VSS, HONEST,
-	  .host_srv = { V(5, 0) }, .nhost_srv = 1,
-	  .size_adj = 1, .ret = -EMSGSIZE },
+	  .host_srv = { V(5, 0) }, .nhost_srv = 1, .size_adj = 1,
+	  .ret = 0, .want_fw = V(3, 0), .want_srv = V(5, 0) },
+	{ "icmsgsize 0xffff", HOST_FW_1_3, GUEST_FW, GUEST_VSS, HONEST,
+	  .host_srv = { V(5, 0) }, .nhost_srv = 1, .size_adj = 0xffff - 24,
+	  .ret = 0, .want_fw = V(3, 0), .want_srv = V(5, 0) },
 	{ "icmsgsize understated", HOST_FW_1_3, GUEST_FW, GUEST_VSS, HONEST,
 	  .host_srv = { V(5, 0) }, .nhost_srv = 1, .size_adj = -12,
 	  .ret = 0, .want_fw = V(3, 0), .want_srv = V(5, 0) },
@@ -531,7 +541,8 @@ static void nego_then_respond_test(struct kunit *test)
 
 	/* The answer parses, and says exactly what it should. */
 	KUNIT_ASSERT_EQ(test, lis_ic_parse(b, len, &msg), 0);
-	KUNIT_EXPECT_EQ(test, msg.body_len, 0x10);
+	KUNIT_EXPECT_EQ(test, msg.hdr.icmsgsize, 0x10);
+	KUNIT_EXPECT_EQ(test, msg.body_len, len - O_BODY);
 	KUNIT_EXPECT_EQ(test, msg.flags,
 			LIS_IC_FLAG_TRANSACTION | LIS_IC_FLAG_RESPONSE);
 	KUNIT_EXPECT_EQ(test, get32(b, O_STATUS), 0);

@@ -157,9 +157,6 @@ static void vss_negotiate_malformed(struct kunit *test)
 	put16(b, O_MSG_CNT, 3);	/* claims versions beyond the packet */
 	KUNIT_EXPECT_EQ(test, lis_vss_negotiate(b, len, &a, &b2), -EINVAL);
 
-	b = neg_pkt(test, fw, 1, srv, 1, &len);
-	put16(b, O_SIZE, len);	/* body beyond the packet */
-	KUNIT_EXPECT_EQ(test, lis_vss_negotiate(b, len, &a, &b2), -EMSGSIZE);
 
 	b = pkt_alloc(test, 30);
 	put16(b, O_TYPE, LIS_IC_MSG_NEGOTIATE);
@@ -201,9 +198,11 @@ static void vss_decode_truncated(struct kunit *test)
 		b = vss_pkt(test, LIS_VSS_OP_FREEZE, len, 12);
 		KUNIT_EXPECT_EQ(test, lis_vss_decode(b, len, &p), -EINVAL);
 	}
+	/* Fewer than 12 body bytes received: SHORT, whatever icmsgsize says. */
 	for (len = O_BODY; len < VSS_PKT_LEN; len++) {
 		b = vss_pkt(test, LIS_VSS_OP_FREEZE, len, 12);
-		KUNIT_EXPECT_EQ(test, lis_vss_decode(b, len, &p), -EMSGSIZE);
+		KUNIT_ASSERT_EQ(test, lis_vss_decode(b, len, &p), 0);
+		KUNIT_EXPECT_EQ(test, p.kind, LIS_VSS_PKT_SHORT);
 		b = vss_pkt(test, LIS_VSS_OP_FREEZE, len, len - O_BODY);
 		KUNIT_ASSERT_EQ(test, lis_vss_decode(b, len, &p), 0);
 		KUNIT_EXPECT_EQ(test, p.kind, LIS_VSS_PKT_SHORT);
@@ -212,6 +211,56 @@ static void vss_decode_truncated(struct kunit *test)
 	put16(b, O_TYPE, LIS_IC_MSG_HEARTBEAT);
 	KUNIT_ASSERT_EQ(test, lis_vss_decode(b, VSS_PKT_LEN, &p), 0);
 	KUNIT_EXPECT_EQ(test, p.kind, LIS_VSS_PKT_OTHER);
+}
+
+/*
+ * Judged by the received length, as Linux does: a whole body is an
+ * operation whatever icmsgsize claims (understated, zero, or more than
+ * the packet holds), and the answer goes back at the received length.
+ */
+static void vss_decode_loose_sizes(struct kunit *test)
+{
+	static const u16 sizes[] = { 0, 4, 11, 13, 0xffff };
+	struct lis_vss_pkt p;
+	unsigned int i;
+	u8 *b;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		b = vss_pkt(test, LIS_VSS_OP_HOT_BACKUP, VSS_PKT_LEN, sizes[i]);
+		KUNIT_ASSERT_EQ(test, lis_vss_decode(b, VSS_PKT_LEN, &p), 0);
+		KUNIT_EXPECT_EQ(test, p.kind, LIS_VSS_PKT_OP);
+		KUNIT_EXPECT_EQ(test, p.op, LIS_VSS_OP_HOT_BACKUP);
+		KUNIT_EXPECT_EQ(test, p.ic.body_len, 12);
+		lis_vss_answer(b, &p, LIS_IC_S_OK, LIS_VSS_HOT_BACKUP_FLAGS);
+		KUNIT_EXPECT_EQ(test, get32(b, O_VSS_FLAGS),
+				LIS_VSS_HOT_BACKUP_FLAGS);
+		KUNIT_EXPECT_EQ(test, get16(b, O_SIZE), sizes[i]);
+		kunit_kfree(test, b);
+	}
+	/* A FREEZE of 6,260 bytes claiming the whole packet as its body. */
+	b = vss_pkt(test, LIS_VSS_OP_FREEZE, 6260, 6260 - O_BODY);
+	KUNIT_ASSERT_EQ(test, lis_vss_decode(b, 6260, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.kind, LIS_VSS_PKT_OP);
+	KUNIT_EXPECT_EQ(test, p.op, LIS_VSS_OP_FREEZE);
+}
+
+/* A NEGOTIATE whose icmsgsize exceeds the packet is still answered. */
+static void vss_negotiate_loose_size(struct kunit *test)
+{
+	static const u16 fw[] = { 1, 3 }, srv[] = { 5 };
+	struct lis_ic_version a, b2;
+	struct lis_vss_pkt p;
+	u32 len;
+	u8 *b;
+
+	b = neg_pkt(test, fw, 2, srv, 1, &len);
+	put16(b, O_SIZE, 0xffff);
+	KUNIT_ASSERT_EQ(test, lis_vss_decode(b, len, &p), 0);
+	KUNIT_EXPECT_EQ(test, p.kind, LIS_VSS_PKT_NEGOTIATE);
+	KUNIT_ASSERT_EQ(test, lis_vss_negotiate(b, len, &a, &b2), 0);
+	KUNIT_EXPECT_EQ(test, a.major, 3);
+	KUNIT_EXPECT_EQ(test, b2.major, 5);
+	KUNIT_EXPECT_EQ(test, get16(b, O_SIZE), 0x10);
 }
 
 /* The answer changes status, icflags and the body's flags, nothing else. */
@@ -479,9 +528,6 @@ static void vss_txn_busy(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, act2.answer);
 	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
 	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_BUSY);
-	host(&t, LIS_VSS_OP_THAW, &act2);
-	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_BUSY);
-	KUNIT_EXPECT_FALSE(test, act2.stop_thaw_timer);
 	host(&t, LIS_VSS_OP_HOT_BACKUP, &act2);
 	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
 	r = reply_for(&act, 0);
@@ -493,6 +539,60 @@ static void vss_txn_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
 	KUNIT_EXPECT_FALSE(test, act2.thaw_all);
 	KUNIT_EXPECT_TRUE(test, t.frozen);
+
+	/* A THAW while a THAW is with the daemon fails; the first goes on. */
+	host(&t, LIS_VSS_OP_THAW, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	host(&t, LIS_VSS_OP_THAW, &act2);
+	KUNIT_EXPECT_TRUE(test, act2.answer);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
+	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_BUSY);
+	KUNIT_EXPECT_FALSE(test, act2.answer_held || act2.thaw_all);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), 0);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
+}
+
+/*
+ * A THAW while FREEZE is with the daemon: the host gave up on it.  Both
+ * are answered E_FAIL, everything is thawed, the daemon's late reply is
+ * refused, and the next backup starts afresh.
+ */
+static void vss_txn_thaw_aborts_freeze(struct kunit *test)
+{
+	struct lis_vss_action act, act2;
+	struct lis_vss_reply r;
+	struct lis_vss_txn t;
+
+	lis_vss_txn_init(&t);
+	lis_vss_txn_hello(&t);
+	host(&t, LIS_VSS_OP_FREEZE, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	host(&t, LIS_VSS_OP_THAW, &act2);
+	KUNIT_EXPECT_FALSE(test, act2.to_daemon);
+	KUNIT_EXPECT_TRUE(test, act2.answer);
+	KUNIT_EXPECT_TRUE(test, act2.answer_held);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_E_FAIL);
+	KUNIT_EXPECT_EQ(test, act2.why, LIS_VSS_WHY_ABORTED);
+	KUNIT_EXPECT_TRUE(test, act2.thaw_all);
+	KUNIT_EXPECT_TRUE(test, act2.stop_thaw_timer);
+	KUNIT_EXPECT_FALSE(test, t.frozen);
+	KUNIT_EXPECT_EQ(test, t.inflight, 0);
+	r = reply_for(&act, 0);
+	KUNIT_EXPECT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), -ETIMEDOUT);
+	/* The stale reply timer does nothing. */
+	KUNIT_EXPECT_FALSE(test, lis_vss_txn_timeout(&t, act.seq, &act2));
+	/* The next backup works. */
+	host(&t, LIS_VSS_OP_FREEZE, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), 0);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
+	host(&t, LIS_VSS_OP_THAW, &act);
+	KUNIT_ASSERT_TRUE(test, act.to_daemon);
+	r = reply_for(&act, 0);
+	KUNIT_ASSERT_EQ(test, lis_vss_txn_reply(&t, &r, &act2), 0);
+	KUNIT_EXPECT_EQ(test, act2.status, LIS_IC_S_OK);
 }
 
 /* The daemon leaves: always thaw; fail a request in flight. */
@@ -543,8 +643,10 @@ static void vss_txn_daemon_gone(struct kunit *test)
 static struct kunit_case lis_vss_cases[] = {
 	KUNIT_CASE_PARAM(vss_negotiate_hosts, neg_gen_params),
 	KUNIT_CASE(vss_negotiate_malformed),
+	KUNIT_CASE(vss_negotiate_loose_size),
 	KUNIT_CASE(vss_decode_ops),
 	KUNIT_CASE(vss_decode_truncated),
+	KUNIT_CASE(vss_decode_loose_sizes),
 	KUNIT_CASE(vss_answer_in_place),
 	KUNIT_CASE(vss_txn_no_daemon),
 	KUNIT_CASE(vss_txn_daemon_backup),
@@ -553,6 +655,7 @@ static struct kunit_case lis_vss_cases[] = {
 	KUNIT_CASE(vss_txn_timeouts),
 	KUNIT_CASE(vss_txn_thaw_timeout),
 	KUNIT_CASE(vss_txn_busy),
+	KUNIT_CASE(vss_txn_thaw_aborts_freeze),
 	KUNIT_CASE(vss_txn_daemon_gone),
 	{}
 };

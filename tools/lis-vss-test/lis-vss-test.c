@@ -7,6 +7,7 @@
  * dying while file systems are frozen.  Not installed: tests only.
  *
  *   lis-vss-test [-v VERSION] [-f MOUNT]... [-m MODE] [-d MS] [-n N]
+ *                [-s K]
  *
  *   -v VERSION  uAPI version sent in HELLO (default 1)
  *   -f MOUNT    on FREEZE, freeze this mount point (in the order given)
@@ -18,6 +19,9 @@
  *   -n N        exit after N requests (default: run until killed)
  *   -2          also try to open the device a second time (prints errno)
  *   -u UID      become UID (and its group) before opening the device
+ *   -s K        on FREEZE, stop (SIGSTOP to itself) after the K-th mount
+ *               of the list, before the next one: a daemon stopped in
+ *               the middle of its freeze list until SIGCONT
  *
  * One line on stdout per event, flushed at once, e.g.
  *   hello 0 version=1
@@ -25,10 +29,12 @@
  *   freeze /mnt/a 0          (or the errno name: EBUSY, EALREADY...)
  *   reply freeze seq=1 error=0 -> 0   (or -> ETIMEDOUT)
  *   thaw_all 2
+ *   stopping after 1         (-s: then SIGSTOP; "continued" after SIGCONT)
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +79,11 @@ int main(int argc, char **argv)
 	const char *mounts[MAX_MOUNTS], *mode = "ok";
 	struct lis_vss_hello hello = { LIS_VSS_UAPI_VERSION, 0 };
 	unsigned int nmounts = 0, delay = 0, i;
-	int opt, dev, count = -1, second = 0;
+	int opt, dev, count = -1, second = 0, stop_after = -1;
 	unsigned long uid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "v:f:m:d:n:2u:")) != -1) {
+	while ((opt = getopt(argc, argv, "v:f:m:d:n:2u:s:")) != -1) {
 		switch (opt) {
 		case 'v':
 			hello.version = strtoul(optarg, NULL, 0);
@@ -97,6 +103,9 @@ int main(int argc, char **argv)
 			break;
 		case '2':
 			second = 1;
+			break;
+		case 's':
+			stop_after = atoi(optarg);
 			break;
 		case 'u':
 			uid = strtoul(optarg, NULL, 0);
@@ -167,6 +176,11 @@ int main(int argc, char **argv)
 					close(fd);
 				printf("freeze %s %s\n", mounts[i], err_name(e));
 				nr += !e;
+				if ((int)i + 1 == stop_after) {
+					printf("stopping after %u\n", i + 1);
+					raise(SIGSTOP);
+					printf("continued\n");
+				}
 			}
 			if (!strcmp(mode, "die")) {
 				printf("dying with %d frozen\n", nr);

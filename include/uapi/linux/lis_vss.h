@@ -98,8 +98,11 @@ struct lis_vss_hello {
  * points to the __s32 descriptor (ioctl(dev, LIS_VSS_IOC_FREEZE_FD, &fd)),
  * as _IOW says.  Returns 0, or fails with EOPNOTSUPP (cannot freeze),
  * EBUSY (already frozen by someone else: not ours, never thawed by us),
- * EROFS (read-only), EALREADY (this superblock is already frozen by us:
- * a bind mount), EPERM, or EINVAL (no FREEZE request in flight).
+ * EROFS (read-only), EALREADY (this superblock is already frozen, or
+ * being frozen, by us: a bind mount), EPERM, EINVAL (no FREEZE request in
+ * flight), or ETIMEDOUT (the FREEZE was given up while this freeze was in
+ * progress: the file system was thawed again at once).  The kernel never
+ * waits for a freeze in progress to thaw the rest.
  */
 #define LIS_VSS_IOC_FREEZE_FD	_IOW(LIS_VSS_IOC_MAGIC, 1, __s32)
 /* Thaw, in reverse order, everything frozen through this device; returns

@@ -2,7 +2,8 @@
 #
 # lis_vss against a misbehaving host (lis_sim's VSS fault modes): a
 # rescind while frozen thaws everything and the daemon sees the device go;
-# an oversized FREEZE, a truncated packet, a second FREEZE while frozen and
+# an oversized FREEZE, a truncated packet, operations whose icmsgsize
+# understates their body, a second FREEZE while frozen and
 # a THAW without FREEZE are each answered and leave nothing frozen; an old
 # host (no VSS 5.0) is refused cleanly; removing the host with the daemon
 # attached unloads cleanly.  None of it may crash or warn.
@@ -117,6 +118,11 @@ check oversized-counted [ "$(vstat malformed)" -gt "$malformed0" ]
 run_fault truncated truncated failed
 check truncated-status [ "$(hstat last_status)" = 0x80070057 ]
 check truncated-logged sh -c 'dmesg | grep -q "truncated VSS message"'
+
+# icmsgsize below the body the packet holds: judged by the received
+# length, the backup goes through.
+run_fault loose-sizes loose-sizes "done" release
+check loose-sizes-ok [ "$(hstat last_result)" = ok ]
 
 # A second FREEZE while frozen: refused, the first backup completes.
 busy0=$(vstat busy)

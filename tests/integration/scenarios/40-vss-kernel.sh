@@ -178,6 +178,8 @@ wait "$CLIENT" 2>/dev/null
 
 # The daemon answers FREEZE too late: the host gets E_FAIL after
 # freeze_timeout, everything is thawed, the late reply gets ETIMEDOUT.
+freeze_timeout0=$(cat $PARAMS/freeze_timeout)
+check freeze-timeout-15min [ "$freeze_timeout0" = 900 ]
 echo 1 >$PARAMS/freeze_timeout
 timeouts0=$(vstat timeouts)
 client /tmp/c4 -d 2500 -n 1 -f /mnt/a
@@ -188,7 +190,7 @@ wait_for 5 grep -q '^reply freeze' /tmp/c4
 check late-reply-etimedout grep -q '^reply freeze seq=[0-9]* error=0 -> ETIMEDOUT' /tmp/c4
 check late-thawed writable /mnt/a
 wait "$CLIENT" 2>/dev/null
-echo 300 >$PARAMS/freeze_timeout
+echo "$freeze_timeout0" >$PARAMS/freeze_timeout
 
 # The daemon never answers THAW: after thaw_reply_timeout the host gets
 # E_FAIL and the kernel thaws what the daemon left frozen.
