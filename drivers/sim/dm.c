@@ -248,6 +248,9 @@ static void lis_dm_on_balloon(struct lis_sim_dm *dm,
 		/* The answer to a request the fault sent twice. */
 		dm->dup_due--;
 		dm->answers[LIS_DM_ACT_BALLOON]++;
+		/* In manual mode the target follows, as after a command. */
+		if (dm->pol.manual)
+			dm->pol.manual_target = lis_dm_assigned(dm);
 	}
 	if (!expected)
 		return;
