@@ -237,44 +237,6 @@ static void dm_queue_pop(struct dm_queue *q, struct lis_dm_msg *msg)
 	q->len--;
 }
 
-/**
- * dm_request_done() - a BALLOON or HOT_ADD request was answered
- * @dm: the device
- * @type: LIS_DM_BALLOON_REQUEST or LIS_DM_MEM_HOT_ADD_REQUEST
- *
- * Starts the next request of that type waiting in the queue, or marks
- * the type idle.
- *
- * Context: process, on the driver's workqueue (the work of @type).
- */
-void dm_request_done(struct lis_dm *dm, u16 type)
-{
-	bool balloon = type == LIS_DM_BALLOON_REQUEST;
-	struct dm_queue *q = balloon ? &dm->balloon_q : &dm->hot_add_q;
-	struct lis_dm_msg next;
-	bool more;
-
-	mutex_lock(&dm->lock);
-	more = q->len && !READ_ONCE(dm->stopping);
-	if (more) {
-		dm_queue_pop(q, &next);
-		if (balloon)
-			dm->balloon_want = next.num_pages;
-		else
-			dm->hot_add_msg = next;
-	} else {
-		q->len = 0;
-		if (balloon)
-			dm->busy_balloon = false;
-		else
-			dm->busy_hot_add = false;
-	}
-	mutex_unlock(&dm->lock);
-	if (more)
-		queue_work(dm->wq, balloon ? &dm->balloon_work :
-					     &dm->hot_add_work);
-}
-
 /* Answer a request that cannot wait: nothing ballooned, or "try later". */
 static void dm_answer_now(struct lis_dm *dm, const struct lis_dm_msg *msg,
 			  u32 hot_add_result)
@@ -293,6 +255,53 @@ static void dm_answer_now(struct lis_dm *dm, const struct lis_dm_msg *msg,
 	trace_lis_balloon_request(msg->type, lis_dm_range_count(msg->range),
 				  0, hot_add_result);
 	dm_send(dm, &ha, lis_dm_hot_add_response(&ha, 0, hot_add_result));
+}
+
+/**
+ * dm_request_done() - a BALLOON or HOT_ADD request was answered
+ * @dm: the device
+ * @type: LIS_DM_BALLOON_REQUEST or LIS_DM_MEM_HOT_ADD_REQUEST
+ *
+ * Starts the next request of that type waiting in the queue, or marks
+ * the type idle.
+ *
+ * Context: process, on the driver's workqueue (the work of @type).
+ */
+void dm_request_done(struct lis_dm *dm, u16 type)
+{
+	bool balloon = type == LIS_DM_BALLOON_REQUEST;
+	struct dm_queue *q = balloon ? &dm->balloon_q : &dm->hot_add_q;
+	struct lis_dm_msg next;
+	bool more, give_up;
+
+	for (;;) {
+		mutex_lock(&dm->lock);
+		more = q->len && !READ_ONCE(dm->stopping);
+		give_up = false;
+		if (!more) {
+			q->len = 0;
+			if (balloon)
+				dm->busy_balloon = false;
+			else
+				dm->busy_hot_add = false;
+		} else {
+			dm_queue_pop(q, &next);
+			if (balloon)
+				dm->balloon_want = next.num_pages;
+			else if (dm->hot_add_ok)
+				dm->hot_add_msg = next;
+			else
+				give_up = true;
+		}
+		mutex_unlock(&dm->lock);
+		if (!more)
+			return;
+		if (!give_up)
+			break;
+		/* Hot-add became impossible meanwhile: "give up for good". */
+		dm_answer_now(dm, &next, LIS_DM_HOT_ADD_OK);
+	}
+	queue_work(dm->wq, balloon ? &dm->balloon_work : &dm->hot_add_work);
 }
 
 static void dm_on_balloon(struct lis_dm *dm, const struct lis_dm_msg *msg)

@@ -242,6 +242,7 @@ dm_cmd pad 0
 
 # --- unload with pages ballooned: none comes back ---------------------------------
 dm_request balloon 16384
+check unload-ballooned-first [ "$(dm_status pages_ballooned)/$(dm ballooned_pages)" = 16384/16384 ]
 free0=$(mem MemFree)
 total0=$(mem MemTotal)
 lis_unload lis_balloon
@@ -272,6 +273,7 @@ check total-unballoon [ "$(dm_status pages_ballooned)" = 0 ]
 
 # --- rescind with pages ballooned ----------------------------------------------------
 dm_request balloon 8192
+check rescind-ballooned-first [ "$(dm_status pages_ballooned)/$(dm ballooned_pages)" = 8192/8192 ]
 free0=$(mem MemFree)
 relid=$(cat "$(dm_dev)/relid")
 echo "$relid" >"$SIM/rescind"
