@@ -14,6 +14,10 @@
  * refused whole (logged), the others are freed, 2 MiB blocks as such when
  * they come back whole.  The answer goes after the chain's last message.
  *
+ * Unload: pages still ballooned stay allocated for good (the host holds
+ * them until it returns them, and the driver that could take them back
+ * is gone).
+ *
  * Accounting: by default (accounting=used) MemTotal keeps its high-water
  * mark and ballooned pages count as used, as the host documentation
  * describes; with accounting=total, MemTotal shrinks by the balloon
@@ -210,10 +214,8 @@ void dm_balloon_work(struct work_struct *work)
 				     dm_floor_pages(dm) >> (20 - PAGE_SHIFT));
 	trace_lis_balloon_request(LIS_DM_BALLOON_REQUEST, want, given, ret);
 
-	mutex_lock(&dm->lock);
-	dm->busy_balloon = false;
-	mutex_unlock(&dm->lock);
 	dm_set_state(dm, DM_INITIALIZED);
+	dm_request_done(dm, LIS_DM_BALLOON_REQUEST);
 }
 
 /* Check, then free, one returned range; false if it was refused. */
@@ -297,23 +299,28 @@ void dm_unballoon(struct lis_dm *dm, const struct lis_dm_msg *msg)
 }
 
 /**
- * dm_balloon_release_all() - give every ballooned page back to the guest
+ * dm_balloon_keep_all() - the driver goes away with pages ballooned
  * @dm: the device, with its channel closed and its work finished
+ *
+ * The host still holds every ballooned page: only an UNBALLOON_REQUEST
+ * gives one back.  Handing them to the page allocator would let the
+ * guest use memory the host took, so they stay allocated for good, as
+ * Linux's hv_balloon leaves them; with accounting=total, MemTotal stays
+ * without them.  The count is logged.
  *
  * Context: process.
  */
-void dm_balloon_release_all(struct lis_dm *dm)
+void dm_balloon_keep_all(struct lis_dm *dm)
 {
 	unsigned long pfn, n = 0;
 	void *e;
 
 	xa_for_each(&dm->ballooned, pfn, e) {
 		xa_erase(&dm->ballooned, pfn);
-		dm_give_back(dm, pfn, xa_to_value(e));
 		n += 1UL << xa_to_value(e);
 		cond_resched();
 	}
 	if (n)
-		dev_info(&dm->dev->dev, "%lu ballooned pages returned to the guest\n",
-			 n);
+		dev_warn(&dm->dev->dev, "%lu ballooned pages (%lu MiB) stay with the host: the guest never uses them again\n",
+			 n, n >> (20 - PAGE_SHIFT));
 }

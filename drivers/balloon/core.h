@@ -52,6 +52,8 @@ enum dm_state {
  * @hot_add_requests: MEM_HOT_ADD_REQUESTs answered
  * @malformed: host messages dropped as malformed
  * @unknown: host messages of unknown type, ignored
+ * @queued: BALLOON or HOT_ADD requests that arrived while one of their
+ *	kind was being answered (queued, answered in turn)
  */
 struct dm_stats {
 	atomic64_t reports;
@@ -62,6 +64,22 @@ struct dm_stats {
 	atomic64_t hot_add_requests;
 	atomic64_t malformed;
 	atomic64_t unknown;
+	atomic64_t queued;
+};
+
+/* Requests of one kind that wait while one is answered. */
+#define DM_QUEUE_LEN		8
+
+/**
+ * struct dm_queue - BALLOON or HOT_ADD requests waiting their turn
+ * @msg: the requests, oldest at @head
+ * @head: index of the oldest
+ * @len: how many wait
+ */
+struct dm_queue {
+	struct lis_dm_msg msg[DM_QUEUE_LEN];
+	unsigned int head;
+	unsigned int len;
 };
 
 /**
@@ -84,13 +102,16 @@ struct dm_stats {
  * @answer_accepted: that response's verdict
  * @answer_type: the response type probe() waits for
  * @lock: protects @state, @version, @balloon_want, @busy_balloon,
- *	@hot_add_msg, @busy_hot_add, @max_page_count, @unballoon_chain
+ *	@hot_add_msg, @busy_hot_add, @balloon_q, @hot_add_q,
+ *	@max_page_count, @unballoon_chain
  * @state: enum dm_state
  * @version: the protocol version the host accepted
  * @balloon_want: pages the pending BALLOON_REQUEST asks for
  * @busy_balloon: a BALLOON_REQUEST is being answered
  * @hot_add_msg: the pending MEM_HOT_ADD_REQUEST
  * @busy_hot_add: a MEM_HOT_ADD_REQUEST is being answered
+ * @balloon_q: BALLOON_REQUESTs waiting while one is answered
+ * @hot_add_q: MEM_HOT_ADD_REQUESTs waiting while one is answered
  * @max_page_count: from the host's INFO message (0: not sent)
  * @unballoon_chain: pages returned so far in this UNBALLOON chain
  * @ballooned: pfn of each ballooned allocation -> its order (a value
@@ -138,6 +159,8 @@ struct lis_dm {
 	bool busy_balloon;
 	struct lis_dm_msg hot_add_msg;
 	bool busy_hot_add;
+	struct dm_queue balloon_q;
+	struct dm_queue hot_add_q;
 	u64 max_page_count;
 	u64 unballoon_chain;
 
@@ -164,7 +187,9 @@ struct lis_dm {
 /* main.c */
 int dm_send(struct lis_dm *dm, void *msg, u32 len);
 void dm_set_state(struct lis_dm *dm, enum dm_state state);
+void dm_request_done(struct lis_dm *dm, u16 type);
 extern bool dm_shrink_total;
+extern bool dm_report_lis;
 extern unsigned int dm_floor_mb;
 extern unsigned int dm_report_delay;
 extern unsigned int dm_online_timeout;
@@ -173,7 +198,7 @@ extern bool dm_hot_add_param;
 /* balloon.c */
 void dm_balloon_work(struct work_struct *work);
 void dm_unballoon(struct lis_dm *dm, const struct lis_dm_msg *msg);
-void dm_balloon_release_all(struct lis_dm *dm);
+void dm_balloon_keep_all(struct lis_dm *dm);
 u64 dm_floor_pages(struct lis_dm *dm);
 
 /* report.c */

@@ -67,8 +67,11 @@ static int dm_parse_info(const u8 *b, u32 size, struct lis_dm_msg *msg)
  * @msg: the decoded message; undefined unless 0 is returned
  *
  * Context: any.
- * Return: 0; -EINVAL for a message that is short, oversized or whose
- * counts do not fit its size; -EPROTO for a type only the guest sends;
+ * A message longer than its fields is accepted (the rest is ignored).
+ *
+ * Return: 0; -EINVAL for a message that is too short for its fields,
+ * longer than 4 KiB or than the packet, or whose counts do not fit its
+ * size; -EPROTO for a type only the guest sends;
  * -EOPNOTSUPP for a type this driver does not know (hot-remove, or a
  * later protocol's), to be logged and ignored.
  */
@@ -87,16 +90,23 @@ int lis_dm_parse(const void *buf, u32 len, struct lis_dm_msg *msg)
 	    size > LIS_DM_MAX_MSG)
 		return -EINVAL;
 
+	/*
+	 * A message may be longer than the fields read here: the rest is
+	 * ignored, as Linux's hv_balloon ignores it (it checks no size but
+	 * the hot-add form's).  Only a message too short for its fields is
+	 * refused.
+	 */
 	switch (msg->type) {
 	case LIS_DM_VERSION_RESPONSE:
 	case LIS_DM_CAPABILITIES_RESPONSE:
-		if (size != 16)
+		/* is_accepted is bit 0 of the byte after the header. */
+		if (size < sizeof(struct lis_dm_hdr) + 1)
 			return -EINVAL;
-		msg->flags = dm_get64(b + 8);
+		msg->flags = size >= 16 ? dm_get64(b + 8) : b[8];
 		msg->accepted = msg->flags & 1;
 		return 0;
 	case LIS_DM_BALLOON_REQUEST:
-		if (size != sizeof(struct lis_dm_balloon_request))
+		if (size < offsetof(struct lis_dm_balloon_request, reserved))
 			return -EINVAL;
 		msg->num_pages = dm_get32(b + 8);
 		return 0;
@@ -106,19 +116,18 @@ int lis_dm_parse(const void *buf, u32 len, struct lis_dm_msg *msg)
 		msg->more = dm_get32(b + 8) & LIS_DM_MORE_PAGES;
 		msg->nr_ranges = dm_get32(b + 12);
 		if (msg->nr_ranges > LIS_DM_MAX_RANGES ||
-		    size != sizeof(struct lis_dm_unballoon_request) +
-			    msg->nr_ranges * sizeof(u64))
+		    size < sizeof(struct lis_dm_unballoon_request) +
+			   msg->nr_ranges * sizeof(u64))
 			return -EINVAL;
 		msg->ranges = b + sizeof(struct lis_dm_unballoon_request);
 		return 0;
 	case LIS_DM_MEM_HOT_ADD_REQUEST:
-		if (size == 16) {
-			msg->range = dm_get64(b + 8);
-			return 0;
-		}
-		if (size != sizeof(struct lis_dm_hot_add_request))
+		/* 16 to 23 bytes: the range alone; 24 or more: the region too. */
+		if (size < 16)
 			return -EINVAL;
 		msg->range = dm_get64(b + 8);
+		if (size < sizeof(struct lis_dm_hot_add_request))
+			return 0;
 		msg->region = dm_get64(b + 16);
 		msg->has_region = true;
 		return 0;

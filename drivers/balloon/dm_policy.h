@@ -21,10 +21,11 @@
  * @ballooned: pages in the balloon
  * @added: hot-added pages the host backed
  * @onlined: hot-added pages handed to the page allocator
- * @floor: lis_dm_floor() of @total, plus the floor_mb parameter
- * @pressure: reclaim ran since the last report
- * @ballooned_in_use: ballooned pages are counted as used (they are not
- *	part of @available and are part of @total)
+ * @floor: the floor the report adds: lis_dm_floor() of @total plus the
+ *	floor_mb parameter (lis reports), lis_dm_linux_floor() of MemTotal
+ *	(Linux's reports)
+ * @pressure: reclaim ran since the last report (lis reports only)
+ * @lis: report lis's figures (report=lis) instead of Linux's
  */
 struct lis_dm_sample {
 	u64 total;
@@ -35,7 +36,7 @@ struct lis_dm_sample {
 	u64 onlined;
 	u64 floor;
 	bool pressure;
-	bool ballooned_in_use;
+	bool lis;
 };
 
 /**
@@ -51,6 +52,7 @@ struct lis_dm_report {
 };
 
 u64 lis_dm_floor(u64 total);
+u64 lis_dm_linux_floor(u64 total);
 void lis_dm_report(const struct lis_dm_sample *s, struct lis_dm_report *r);
 u64 lis_dm_balloon_allowance(u64 want, u64 available, u64 floor);
 

@@ -479,10 +479,8 @@ void dm_hot_add_work(struct work_struct *work)
 	trace_lis_balloon_request(msg.type, lis_dm_range_count(msg.range),
 				  pages, ret ? ret : result);
 
-	mutex_lock(&dm->lock);
-	dm->busy_hot_add = false;
-	mutex_unlock(&dm->lock);
 	dm_set_state(dm, DM_INITIALIZED);
+	dm_request_done(dm, LIS_DM_MEM_HOT_ADD_REQUEST);
 }
 
 /**

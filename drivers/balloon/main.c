@@ -30,6 +30,7 @@ unsigned int dm_floor_mb;
 unsigned int dm_online_timeout = 5;
 bool dm_hot_add_param = true;
 bool dm_shrink_total;
+bool dm_report_lis;
 
 static int dm_param_uint(const char *val, const struct kernel_param *kp,
 			 unsigned int lo, unsigned int hi)
@@ -85,6 +86,26 @@ static int dm_get_accounting(char *buf, const struct kernel_param *kp)
 	return sysfs_emit(buf, "%s\n", dm_shrink_total ? "total" : "used");
 }
 
+static int dm_set_report(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "linux")) {
+		dm_report_lis = false;
+		return 0;
+	}
+	if (sysfs_streq(val, "lis")) {
+		dm_report_lis = true;
+		return 0;
+	}
+	pr_err("parameter report: \"%s\" is neither \"linux\" nor \"lis\"\n",
+	       val);
+	return -EINVAL;
+}
+
+static int dm_get_report(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", dm_report_lis ? "lis" : "linux");
+}
+
 static const struct kernel_param_ops dm_report_delay_ops = {
 	.set = dm_set_report_delay,
 	.get = param_get_uint,
@@ -105,6 +126,11 @@ static const struct kernel_param_ops dm_accounting_ops = {
 	.get = dm_get_accounting,
 };
 
+static const struct kernel_param_ops dm_report_ops = {
+	.set = dm_set_report,
+	.get = dm_get_report,
+};
+
 module_param_cb(report_delay, &dm_report_delay_ops, &dm_report_delay, 0644);
 MODULE_PARM_DESC(report_delay,
 		 "Seconds from the capabilities exchange to the first status report (0-3600, default 45)");
@@ -120,6 +146,9 @@ MODULE_PARM_DESC(hot_add, "Offer hot-add to the host (default Y)");
 module_param_cb(accounting, &dm_accounting_ops, NULL, 0444);
 MODULE_PARM_DESC(accounting,
 		 "Ballooned pages: \"used\" (MemTotal keeps its high-water mark; default) or \"total\" (MemTotal shrinks)");
+module_param_cb(report, &dm_report_ops, NULL, 0444);
+MODULE_PARM_DESC(report,
+		 "Status reports: \"linux\" (Linux's figures, once a second; default) or \"lis\" (MemAvailable above the floor, early reports under memory pressure)");
 
 /**
  * dm_send() - send one message, numbered from the guest's counter
@@ -186,51 +215,149 @@ static void dm_callback(void *ctx)
 	queue_work(dm->wq, &dm->rx_work);
 }
 
+/*
+ * Requests that arrive while one of their kind is answered wait in a
+ * small queue and are answered in order (dm_request_done()).  A host
+ * sends one at a time; more than DM_QUEUE_LEN waiting is answered at
+ * once with nothing done.
+ */
+static bool dm_queue_push(struct dm_queue *q, const struct lis_dm_msg *msg)
+{
+	if (q->len == DM_QUEUE_LEN)
+		return false;
+	q->msg[(q->head + q->len) % DM_QUEUE_LEN] = *msg;
+	q->len++;
+	return true;
+}
+
+static void dm_queue_pop(struct dm_queue *q, struct lis_dm_msg *msg)
+{
+	*msg = q->msg[q->head];
+	q->head = (q->head + 1) % DM_QUEUE_LEN;
+	q->len--;
+}
+
+/* Answer a request that cannot wait: nothing ballooned, or "try later". */
+static void dm_answer_now(struct lis_dm *dm, const struct lis_dm_msg *msg,
+			  u32 hot_add_result)
+{
+	struct lis_dm_hot_add_response ha;
+	struct lis_dm_balloon_response bl;
+
+	if (msg->type == LIS_DM_BALLOON_REQUEST) {
+		atomic64_inc(&dm->stats.balloon_requests);
+		lis_dm_balloon_resp_reset(&bl);
+		dm_send(dm, &bl, lis_dm_balloon_resp_close(&bl, false));
+		trace_lis_balloon_request(msg->type, msg->num_pages, 0, 0);
+		return;
+	}
+	atomic64_inc(&dm->stats.hot_add_requests);
+	trace_lis_balloon_request(msg->type, lis_dm_range_count(msg->range),
+				  0, hot_add_result);
+	dm_send(dm, &ha, lis_dm_hot_add_response(&ha, 0, hot_add_result));
+}
+
+/**
+ * dm_request_done() - a BALLOON or HOT_ADD request was answered
+ * @dm: the device
+ * @type: LIS_DM_BALLOON_REQUEST or LIS_DM_MEM_HOT_ADD_REQUEST
+ *
+ * Starts the next request of that type waiting in the queue, or marks
+ * the type idle.
+ *
+ * Context: process, on the driver's workqueue (the work of @type).
+ */
+void dm_request_done(struct lis_dm *dm, u16 type)
+{
+	bool balloon = type == LIS_DM_BALLOON_REQUEST;
+	struct dm_queue *q = balloon ? &dm->balloon_q : &dm->hot_add_q;
+	struct lis_dm_msg next;
+	bool more, give_up;
+
+	for (;;) {
+		mutex_lock(&dm->lock);
+		more = q->len && !READ_ONCE(dm->stopping);
+		give_up = false;
+		if (!more) {
+			q->len = 0;
+			if (balloon)
+				dm->busy_balloon = false;
+			else
+				dm->busy_hot_add = false;
+		} else {
+			dm_queue_pop(q, &next);
+			if (balloon)
+				dm->balloon_want = next.num_pages;
+			else if (dm->hot_add_ok)
+				dm->hot_add_msg = next;
+			else
+				give_up = true;
+		}
+		mutex_unlock(&dm->lock);
+		if (!more)
+			return;
+		if (!give_up)
+			break;
+		/* Hot-add became impossible meanwhile: "give up for good". */
+		dm_answer_now(dm, &next, LIS_DM_HOT_ADD_OK);
+	}
+	queue_work(dm->wq, balloon ? &dm->balloon_work : &dm->hot_add_work);
+}
+
 static void dm_on_balloon(struct lis_dm *dm, const struct lis_dm_msg *msg)
 {
-	bool busy;
+	bool busy, queued = false;
 
 	mutex_lock(&dm->lock);
 	busy = dm->busy_balloon;
 	if (!busy) {
 		dm->busy_balloon = true;
 		dm->balloon_want = msg->num_pages;
+	} else {
+		queued = dm_queue_push(&dm->balloon_q, msg);
 	}
 	mutex_unlock(&dm->lock);
-	if (busy) {
-		dev_warn_ratelimited(&dm->dev->dev, "balloon request while one is in progress: ignored\n");
-		atomic64_inc(&dm->stats.malformed);
+	if (!busy) {
+		queue_work(dm->wq, &dm->balloon_work);
 		return;
 	}
-	queue_work(dm->wq, &dm->balloon_work);
+	atomic64_inc(&dm->stats.queued);
+	if (!queued) {
+		dev_warn_ratelimited(&dm->dev->dev, "balloon request while %u wait: answered with 0 pages\n",
+				     DM_QUEUE_LEN);
+		dm_answer_now(dm, msg, 0);
+	}
 }
 
 static void dm_on_hot_add(struct lis_dm *dm, const struct lis_dm_msg *msg)
 {
-	struct lis_dm_hot_add_response resp;
-	bool busy;
+	bool busy, ok, queued = false;
 
 	mutex_lock(&dm->lock);
 	busy = dm->busy_hot_add;
-	if (!busy && dm->hot_add_ok) {
+	ok = dm->hot_add_ok;
+	if (busy)
+		queued = dm_queue_push(&dm->hot_add_q, msg);
+	else if (ok) {
 		dm->busy_hot_add = true;
 		dm->hot_add_msg = *msg;
 	}
 	mutex_unlock(&dm->lock);
 	if (busy) {
-		dev_warn_ratelimited(&dm->dev->dev, "hot-add request while one is in progress: ignored\n");
-		atomic64_inc(&dm->stats.malformed);
+		atomic64_inc(&dm->stats.queued);
+		if (!queued) {
+			dev_warn_ratelimited(&dm->dev->dev, "hot-add request while %u wait: answered \"try later\"\n",
+					     DM_QUEUE_LEN);
+			dm_answer_now(dm, msg, LIS_DM_HOT_ADD_RETRY);
+		}
 		return;
 	}
-	if (dm->hot_add_ok) {
+	if (ok) {
 		queue_work(dm->wq, &dm->hot_add_work);
 		return;
 	}
 	/* Not offered or no longer possible: "give up for good". */
-	atomic64_inc(&dm->stats.hot_add_requests);
-	trace_lis_balloon_request(msg->type, lis_dm_range_count(msg->range),
-				  0, LIS_DM_HOT_ADD_OK);
-	dm_send(dm, &resp, lis_dm_hot_add_response(&resp, 0, LIS_DM_HOT_ADD_OK));
+	dm_answer_now(dm, msg, LIS_DM_HOT_ADD_OK);
 }
 
 static void dm_on_answer(struct lis_dm *dm, const struct lis_dm_msg *msg)
@@ -459,7 +586,7 @@ static void dm_remove(struct lis_device *dev)
 	lis_channel_close(dm->ch);
 	/* Queued work runs to its end: it sees @stopping and sends nothing. */
 	destroy_workqueue(dm->wq);
-	dm_balloon_release_all(dm);
+	dm_balloon_keep_all(dm);
 	dm_hot_add_exit(dm);
 	xa_destroy(&dm->ballooned);
 	kfree(dm->resp);

@@ -2,12 +2,16 @@
 /*
  * lis_balloon: status reports.
  *
- * A report goes out about once a second, starting report_delay seconds
- * after the capabilities exchange.  Between ticks, memory pressure sends
- * one early: the kernel asks every shrinker how much it could free when
- * it reclaims, so a shrinker that frees nothing is a cheap "reclaim is
- * running" hook that works from a module on every supported kernel.  It
- * brings the next report forward, at most once per DM_PRESSURE_GAP.
+ * A report goes out once a second, starting report_delay seconds after
+ * the capabilities exchange, with the figures Linux's hv_balloon sends
+ * (dm_policy.c): the cadence and the numbers hosts have been tested
+ * against.
+ *
+ * With report=lis, the figures are lis's own and memory pressure sends a
+ * report early: the kernel asks every shrinker how much it could free
+ * when it reclaims, so a shrinker that frees nothing is a cheap "reclaim
+ * is running" hook that works from a module on every supported kernel.
+ * It brings the next report forward, at most once per DM_PRESSURE_GAP.
  *
  * The shrinker has no context pointer on every kernel, so the device it
  * reports for is held in dm_pressure_dev (one DM device per guest).
@@ -26,10 +30,10 @@
 #define DM_PRESSURE_GAP		(HZ / 5)
 
 /*
- * The device pressure is reported for; set while the shrinker exists.
- * dm_report_lock protects both against a concurrent report_delay write;
- * the shrinker itself reads dm_pressure_dev locklessly (it is cleared
- * only after the shrinker is gone).
+ * The device reports are sent for, and the pressure hook (report=lis
+ * only).  dm_report_lock protects both against a concurrent report_delay
+ * write; the shrinker itself reads dm_pressure_dev locklessly (it is
+ * cleared only after the shrinker is gone).
  */
 static DEFINE_MUTEX(dm_report_lock);
 static struct lis_dm *dm_pressure_dev;
@@ -39,14 +43,17 @@ static void dm_sample(struct lis_dm *dm, struct lis_dm_sample *s,
 		      bool pressure)
 {
 	s->ballooned = atomic_long_read(&dm->pages_ballooned);
+	/* Ballooned pages included, whatever the accounting. */
 	s->total = totalram_pages() + (dm_shrink_total ? s->ballooned : 0);
 	s->available = si_mem_available();
 	s->committed_as = vm_memory_committed();
 	s->added = atomic_long_read(&dm->pages_added);
 	s->onlined = atomic_long_read(&dm->pages_onlined);
-	s->floor = dm_floor_pages(dm);
-	s->pressure = pressure;
-	s->ballooned_in_use = !dm_shrink_total;
+	s->lis = dm_report_lis;
+	/* Linux's floor is of MemTotal as it is now. */
+	s->floor = s->lis ? dm_floor_pages(dm) :
+			    lis_dm_linux_floor(totalram_pages());
+	s->pressure = s->lis && pressure;
 }
 
 /**
@@ -126,6 +133,7 @@ static unsigned long dm_pressure_scan(struct shrinker *s,
 
 /**
  * dm_report_start() - schedule the first report, hook memory pressure
+ *	(report=lis)
  * @dm: the device
  *
  * Context: process.
@@ -135,12 +143,14 @@ int dm_report_start(struct lis_dm *dm)
 {
 	mutex_lock(&dm_report_lock);
 	if (!dm_pressure_dev) {
-		dm_shrinker = lis_shrinker_create("lis_balloon",
-						  dm_pressure_count,
-						  dm_pressure_scan);
-		if (!dm_shrinker) {
-			mutex_unlock(&dm_report_lock);
-			return -ENOMEM;
+		if (dm_report_lis) {
+			dm_shrinker = lis_shrinker_create("lis_balloon",
+							  dm_pressure_count,
+							  dm_pressure_scan);
+			if (!dm_shrinker) {
+				mutex_unlock(&dm_report_lock);
+				return -ENOMEM;
+			}
 		}
 		WRITE_ONCE(dm_pressure_dev, dm);
 	}
@@ -181,7 +191,8 @@ void dm_report_stop(struct lis_dm *dm)
 {
 	mutex_lock(&dm_report_lock);
 	if (dm_pressure_dev == dm) {
-		lis_shrinker_destroy(dm_shrinker);
+		if (dm_shrinker)
+			lis_shrinker_destroy(dm_shrinker);
 		dm_shrinker = NULL;
 		WRITE_ONCE(dm_pressure_dev, NULL);
 	}

@@ -107,6 +107,7 @@ DM_STAT_ATTR(unballoon_rejected);
 DM_STAT_ATTR(hot_add_requests);
 DM_STAT_ATTR(malformed);
 DM_STAT_ATTR(unknown);
+DM_STAT_ATTR(queued);
 DM_PAGES_ATTR(pages_ballooned);
 DM_PAGES_ATTR(pages_added);
 DM_PAGES_ATTR(pages_onlined);
@@ -120,6 +121,7 @@ static struct attribute *dm_attrs[] = {
 	&dev_attr_hot_add_requests.attr,
 	&dev_attr_malformed.attr,
 	&dev_attr_unknown.attr,
+	&dev_attr_queued.attr,
 	&dev_attr_pages_ballooned.attr,
 	&dev_attr_pages_added.attr,
 	&dev_attr_pages_onlined.attr,

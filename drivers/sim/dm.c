@@ -98,7 +98,7 @@ static void lis_dm_proto_error(struct lis_sim_dm *dm, const char *what)
 /* Send one message; false (and a retry later) if the ring is full. */
 static bool lis_dm_send(struct lis_sim_dm *dm, const void *msg, u32 len)
 {
-	int ret = lis_sim_send(dm->ch, LIS_VMPKT_DATA_INBAND, 0, 0, msg, len);
+	int ret = lis_dm_xmit(dm, msg, len);
 
 	if (ret == -EAGAIN) {
 		lis_sim_send_wait(dm->ch, sizeof(struct lis_vmpacket_desc) + len);
@@ -113,7 +113,7 @@ static bool lis_dm_send(struct lis_sim_dm *dm, const void *msg, u32 len)
 /* Answers that cannot wait for room are sent from a stack copy. */
 static void lis_dm_reply(struct lis_sim_dm *dm, const void *msg, u32 len)
 {
-	int ret = lis_sim_send(dm->ch, LIS_VMPKT_DATA_INBAND, 0, 0, msg, len);
+	int ret = lis_dm_xmit(dm, msg, len);
 
 	if (ret)
 		pr_warn_ratelimited("dm: cannot answer the guest: %d\n", ret);
@@ -195,12 +195,20 @@ static void lis_dm_on_caps(struct lis_sim_dm *dm,
 static void lis_dm_on_status(struct lis_sim_dm *dm,
 			     const struct lis_dm_guest_msg *m)
 {
-	u64 c = m->u.status.committed;
+	u64 c = m->u.status.committed, now, ms;
 
 	if (dm->state != LIS_DM_ST_INFO && dm->state != LIS_DM_ST_READY) {
 		lis_dm_proto_error(dm, "STATUS_REPORT before the capabilities exchange");
 		return;
 	}
+	now = ktime_get_ns();
+	if (dm->report_ns) {
+		ms = div_u64(now - dm->report_ns, NSEC_PER_MSEC);
+		dm->report_last_ms = ms;
+		dm->report_min_ms = min(dm->report_min_ms, ms);
+		dm->report_max_ms = max(dm->report_max_ms, ms);
+	}
+	dm->report_ns = now;
 	dm->reports++;
 	dm->committed = c;
 	dm->avail = m->u.status.avail;
@@ -216,10 +224,11 @@ static void lis_dm_on_balloon(struct lis_sim_dm *dm,
 {
 	struct lis_dm_req *req = &dm->req;
 	bool expected = req->type == LIS_DM_ACT_BALLOON;
+	bool dup = !expected && dm->dup_due;
 	u64 got = 0;
 	u32 i;
 
-	if (!expected)
+	if (!expected && !dup)
 		lis_dm_proto_error(dm, "BALLOON_RESPONSE without a balloon request");
 	/* Pages the guest says it gave up are gone either way: record them. */
 	for (i = 0; i < m->u.balloon.count; i++) {
@@ -235,6 +244,14 @@ static void lis_dm_on_balloon(struct lis_sim_dm *dm,
 		}
 		got += lis_dm_mem_take(dm, pfn, n);
 	}
+	if (dup && !m->u.balloon.more) {
+		/* The answer to a request the fault sent twice. */
+		dm->dup_due--;
+		dm->answers[LIS_DM_ACT_BALLOON]++;
+		/* In manual mode the target follows, as after a command. */
+		if (dm->pol.manual)
+			dm->pol.manual_target = lis_dm_assigned(dm);
+	}
 	if (!expected)
 		return;
 	req->done += got;
@@ -242,6 +259,7 @@ static void lis_dm_on_balloon(struct lis_sim_dm *dm,
 		lis_dm_proto_error(dm, "guest ballooned more pages than asked");
 	if (m->u.balloon.more)
 		return;
+	dm->answers[LIS_DM_ACT_BALLOON]++;
 	lis_dm_finish(dm, req->done >= req->asked ? "ok" : "partial");
 }
 
@@ -251,6 +269,7 @@ static void lis_dm_on_unballoon(struct lis_sim_dm *dm)
 		lis_dm_proto_error(dm, "UNBALLOON_RESPONSE without a complete unballoon request");
 		return;
 	}
+	dm->answers[LIS_DM_ACT_UNBALLOON]++;
 	lis_dm_finish(dm, dm->req.done >= dm->req.asked ? "ok" : "partial");
 }
 
@@ -260,10 +279,19 @@ static void lis_dm_on_hot_add(struct lis_sim_dm *dm,
 	struct lis_dm_req *req = &dm->req;
 	u64 pages;
 
+	if (req->type != LIS_DM_ACT_HOT_ADD && dm->dup_due) {
+		/* The answer to a request the fault sent twice. */
+		dm->dup_due--;
+		dm->answers[LIS_DM_ACT_HOT_ADD]++;
+		pr_info("dm: guest answered a duplicate hot-add request: %llu pages, result %u\n",
+			(u64)m->u.hot_add.pages, m->u.hot_add.result);
+		return;
+	}
 	if (req->type != LIS_DM_ACT_HOT_ADD) {
 		lis_dm_proto_error(dm, "MEM_HOT_ADD_RESPONSE without a hot-add request");
 		return;
 	}
+	dm->answers[LIS_DM_ACT_HOT_ADD]++;
 	pages = lis_dm_ha_answered(dm, m);
 	req->done = pages;
 	if (!pages && m->u.hot_add.result == LIS_DM_HOT_ADD_RETRY) {
@@ -345,6 +373,50 @@ static void lis_dm_drain(struct lis_sim_dm *dm)
 }
 
 /* ---- requests ---- */
+
+/**
+ * lis_dm_bad_unballoon() - return a range the guest never ballooned
+ * @dm: the DM host
+ * @shifted: the first ballooned run moved up one page (it ends on a
+ *	page that is not ballooned); else one page just past that run
+ *
+ * A host that does this is broken: the guest must refuse the range and
+ * free nothing.  The host's own map does not change.
+ *
+ * Context: host work, lis_sim.lock held.
+ * Return: 0; -EBUSY while a request runs or before the session is
+ * ready; -ENOENT when nothing suitable is ballooned.
+ */
+int lis_dm_bad_unballoon(struct lis_sim_dm *dm, bool shifted)
+{
+	struct lis_dm_req *req = &dm->req;
+	u64 range;
+	u32 len;
+	int ret;
+
+	if (!dm->ch || dm->state != LIS_DM_ST_READY ||
+	    req->type != LIS_DM_ACT_NONE || dm->dup_due)
+		return -EBUSY;
+	ret = lis_dm_mem_bad_range(dm, shifted, &range);
+	if (ret)
+		return ret;
+	len = lis_dm_put_unballoon_request(dm->tx, dm->trans_id, false,
+					   &range, 1);
+	if (!lis_dm_send(dm, dm->tx, len))
+		return -EBUSY;
+	dm->trans_id++;
+	memset(req, 0, sizeof(*req));
+	req->type = LIS_DM_ACT_UNBALLOON;
+	req->asked = lis_dm_range_count(range);
+	req->start_ns = ktime_get_ns();
+	req->cmd = true;
+	req->sent_all = true;
+	dm->requests++;
+	dm->by_type[LIS_DM_ACT_UNBALLOON]++;
+	pr_info("dm: returned pages %#llx+%llu, which the guest never ballooned\n",
+		lis_dm_range_pfn(range), lis_dm_range_count(range));
+	return 0;
+}
 
 /* Send the unballoon chain; false while the guest's ring is full. */
 static bool lis_dm_pump_unballoon(struct lis_sim_dm *dm)
@@ -428,6 +500,11 @@ static bool lis_dm_start(struct lis_sim_dm *dm, int type, u64 pages, bool cmd)
 		return false;
 	if (len)
 		dm->trans_id++;
+	if (dm->fault.dup_sent) {
+		dm->fault.dup_sent = false;
+		dm->dup_due++;
+		dm->dup_at_ns = ktime_get_ns();
+	}
 	memset(req, 0, sizeof(*req));
 	req->type = type;
 	req->asked = pages;
@@ -496,6 +573,7 @@ static void lis_dm_run(struct lis_sim_dm *dm)
 	u64 now = ktime_get_ns();
 	u8 info[32];
 
+	lis_dm_fault_run(dm);
 	if (dm->state == LIS_DM_ST_INFO) {
 		if (now < dm->info_at_ns) {
 			lis_sim_chan_kick(dm->ch, min_t(unsigned long, LIS_DM_TICK,
@@ -519,16 +597,22 @@ static void lis_dm_run(struct lis_sim_dm *dm)
 			dm->timeout_ms);
 		lis_dm_finish(dm, "timeout");
 	}
+	if (dm->dup_due && lis_dm_now_ms(dm->dup_at_ns) >= dm->timeout_ms) {
+		pr_warn("dm: the guest did not answer %u duplicated request(s) in %u ms\n",
+			dm->dup_due, dm->timeout_ms);
+		dm->dup_due = 0;
+	}
 	if (dm->req.type == LIS_DM_ACT_UNBALLOON && !dm->req.sent_all &&
 	    !lis_dm_pump_unballoon(dm)) {
 		/* The guest signals when there is room; the timeout runs. */
 		lis_sim_chan_kick(dm->ch, LIS_DM_TICK);
 		return;
 	}
-	if (dm->req.type == LIS_DM_ACT_NONE && now >= dm->next_ns)
+	if (dm->req.type == LIS_DM_ACT_NONE && !dm->dup_due &&
+	    now >= dm->next_ns)
 		lis_dm_next(dm);
 	/* Look again while anything is pending. */
-	if (dm->req.type != LIS_DM_ACT_NONE ||
+	if (dm->req.type != LIS_DM_ACT_NONE || dm->dup_due ||
 	    dm->cmd_type != LIS_DM_ACT_NONE ||
 	    ktime_get_ns() < dm->next_ns)
 		lis_sim_chan_kick(dm->ch, LIS_DM_TICK);
@@ -576,6 +660,12 @@ static int lis_dm_open(struct lis_sim_chan *ch)
 	memset(&dm->view, 0, sizeof(dm->view));
 	memset(&dm->req, 0, sizeof(dm->req));
 	dm->balloon_after_ns = 0;
+	dm->dup_due = 0;
+	dm->report_ns = 0;
+	dm->report_last_ms = 0;
+	dm->report_min_ms = U64_MAX;
+	dm->report_max_ms = 0;
+	lis_dm_fault_reset(dm);
 	dm->pol.block = lis_dm_mem_block_pages();
 	lis_sim_chan_set_priv(ch, dm);
 	return 0;
@@ -595,11 +685,18 @@ static void lis_dm_close(struct lis_sim_chan *ch)
 
 	if (dm->req.type != LIS_DM_ACT_NONE)
 		lis_dm_finish(dm, "error");
-	/* The guest frees its balloon as it goes: the pages are its own. */
+	/*
+	 * A host does not give pages back because the guest's driver went
+	 * away: they stay ballooned, and their patterns are checked when
+	 * they are returned (to the next session's driver, which refuses
+	 * them: they were not its own).
+	 */
+	dm->kept_on_close = dm->ballooned;
 	if (dm->ballooned)
-		pr_info("dm: channel closed with %llu pages ballooned; the guest has them back\n",
+		pr_info("dm: channel closed with %llu pages ballooned; the host keeps them\n",
 			dm->ballooned);
-	lis_dm_mem_forget(dm);
+	lis_dm_fault_reset(dm);
+	dm->dup_due = 0;
 	dm->cmd_type = LIS_DM_ACT_NONE;
 	dm->cmd_range = 0;
 	dm->cmd_region = 0;
@@ -644,9 +741,12 @@ int lis_dm_register(struct lis_sim *sim)
 	ret = lis_dm_ctl_init(dm, &nr_boot);
 	if (ret)
 		goto free_bufs;
-	ret = lis_dm_mem_init(dm);
+	ret = lis_dm_fault_init(dm);
 	if (ret)
 		goto free_bufs;
+	ret = lis_dm_mem_init(dm);
+	if (ret)
+		goto exit_fault;
 	ret = lis_dm_ha_init(dm);
 	if (ret)
 		goto exit_mem;
@@ -660,6 +760,8 @@ exit_ha:
 	lis_dm_ha_exit(dm);
 exit_mem:
 	lis_dm_mem_exit(dm);
+exit_fault:
+	lis_dm_fault_exit(dm);
 free_bufs:
 	kfree(dm->ranges);
 	kfree(dm->tx);
@@ -681,6 +783,7 @@ void lis_dm_unregister(struct lis_sim *sim)
 	sim->dm = NULL;
 	lis_dm_ha_exit(dm);
 	lis_dm_mem_exit(dm);
+	lis_dm_fault_exit(dm);
 	kfree(dm->ranges);
 	kfree(dm->tx);
 	kfree(dm->rx);

@@ -306,6 +306,12 @@ static int lis_dm_show(struct seq_file *m, void *v)
 	seq_printf(m, "demand_mb=%llu\n", pages_mb(dm->demand));
 	seq_printf(m, "committed_mb=%llu\n", pages_mb(dm->committed));
 	seq_printf(m, "avail_mb=%llu\n", pages_mb(dm->avail));
+	seq_printf(m, "avail_pages=%llu\n", dm->avail);
+	seq_printf(m, "committed_pages=%llu\n", dm->committed);
+	seq_printf(m, "report_last_ms=%llu\n", dm->report_last_ms);
+	seq_printf(m, "report_min_ms=%llu\n",
+		   dm->report_min_ms == U64_MAX ? 0 : dm->report_min_ms);
+	seq_printf(m, "report_max_ms=%llu\n", dm->report_max_ms);
 	seq_printf(m, "assigned_mb=%llu\n", pages_mb(lis_dm_assigned(dm)));
 	seq_printf(m, "assigned_pages=%llu\n", lis_dm_assigned(dm));
 	seq_printf(m, "ballooned_mb=%llu\n", pages_mb(dm->ballooned));
@@ -329,6 +335,14 @@ static int lis_dm_show(struct seq_file *m, void *v)
 		   dm->by_type[LIS_DM_ACT_UNBALLOON]);
 	seq_printf(m, "hot_add_requests=%llu\n",
 		   dm->by_type[LIS_DM_ACT_HOT_ADD]);
+	seq_printf(m, "balloon_answers=%llu\n",
+		   dm->answers[LIS_DM_ACT_BALLOON]);
+	seq_printf(m, "unballoon_answers=%llu\n",
+		   dm->answers[LIS_DM_ACT_UNBALLOON]);
+	seq_printf(m, "hot_add_answers=%llu\n",
+		   dm->answers[LIS_DM_ACT_HOT_ADD]);
+	seq_printf(m, "dup_due=%u\n", dm->dup_due);
+	seq_printf(m, "kept_on_close_pages=%llu\n", dm->kept_on_close);
 	seq_printf(m, "hot_add_over_holes=%llu\n", dm->hot_add_over_holes);
 	seq_printf(m, "protocol_errors=%llu\n", dm->protocol_errors);
 	seq_printf(m, "violations=%llu\n", dm->violations);
@@ -337,7 +351,8 @@ static int lis_dm_show(struct seq_file *m, void *v)
 		   dm->balloon_after_ns > now ?
 		   div_u64(dm->balloon_after_ns - now, NSEC_PER_MSEC) : 0);
 	seq_printf(m, "busy=%d\n", dm->req.type != LIS_DM_ACT_NONE ||
-				  dm->cmd_type != LIS_DM_ACT_NONE);
+				  dm->cmd_type != LIS_DM_ACT_NONE ||
+				  dm->dup_due);
 	seq_printf(m, "last_request=%s %llu %llu %s %llu\n",
 		   lis_dm_action_name(dm->last.type), dm->last.asked,
 		   dm->last.done, dm->last.result,
@@ -345,6 +360,9 @@ static int lis_dm_show(struct seq_file *m, void *v)
 	seq_printf(m, "last_us=%llu\n", dm->last.us);
 	seq_printf(m, "verify=%s\n", lis_dm_verify_names[dm->verify]);
 	seq_printf(m, "hot_add_form=%s\n", dm->region_form ? "region" : "range");
+	seq_printf(m, "unballoon_piece=%u\n", dm->piece);
+	seq_printf(m, "unballoon_gap=%u\n", dm->gap);
+	lis_dm_fault_show(m, dm);
 	seq_printf(m, "info_delay_ms=%u\n", dm->info_delay_ms);
 	seq_printf(m, "interval_ms=%u\n", dm->interval_ms);
 	seq_printf(m, "timeout_ms=%u\n", dm->timeout_ms);
@@ -474,6 +492,35 @@ static int lis_dm_cmd_call(struct lis_sim *sim, void *arg)
 	} else if (!strcmp(k, "scribble")) {
 		if (lis_dm_mem_scribble(dm))
 			return lis_dm_bad_cmd(c, "nothing ballooned, or checks off");
+	} else if (!strcmp(k, "verify_now")) {
+		pr_info("dm: verify_now: %llu pages ballooned, %llu written\n",
+			dm->ballooned, lis_dm_mem_verify_all(dm));
+	} else if (!strcmp(k, "reports_reset")) {
+		dm->report_min_ms = U64_MAX;
+		dm->report_max_ms = 0;
+	} else if (!strcmp(k, "fault")) {
+		ret = lis_dm_fault_set(dm, c->arg);
+	} else if (!strcmp(k, "pad")) {
+		if (c->num > LIS_DM_PAD_MAX)
+			return lis_dm_bad_cmd(c, "at most 64 bytes");
+		dm->fault.pad = c->num;
+	} else if (!strcmp(k, "unballoon_shape")) {
+		unsigned int piece, gap;
+		char x;
+
+		if (sscanf(c->arg, "%u %u%c", &piece, &gap, &x) != 2 ||
+		    piece > LIS_DM_RANGE_MAX_PAGES || gap > LIS_DM_RANGE_MAX_PAGES)
+			return lis_dm_bad_cmd(c, "needs PIECE GAP (pages, 0 to 2^24-1; PIECE 0: whole runs)");
+		dm->piece = piece;
+		dm->gap = gap;
+	} else if (!strcmp(k, "bad_unballoon")) {
+		if (strcmp(c->arg, "shifted") && strcmp(c->arg, "foreign"))
+			return lis_dm_bad_cmd(c, "shifted or foreign");
+		ret = lis_dm_bad_unballoon(dm, !strcmp(c->arg, "shifted"));
+		if (ret)
+			pr_warn("dm: '%s %s': %s\n", c->key, c->arg,
+				ret == -EBUSY ? "not while a request runs or before the session is ready" :
+						"nothing ballooned with guest RAM after it");
 	} else if (!strcmp(k, "balloon")) {
 		ret = lis_dm_queue(dm, c, LIS_DM_ACT_BALLOON, c->num);
 	} else if (!strcmp(k, "unballoon")) {
@@ -540,7 +587,10 @@ static bool lis_dm_word_arg(const char *key)
 	return !strcmp(key, "version") || !strcmp(key, "verify") ||
 	       !strcmp(key, "hot_add_form") || !strcmp(key, "bench_hot_add") ||
 	       !strcmp(key, "hot_add_range") ||
-	       !strcmp(key, "auto") || !strcmp(key, "scribble");
+	       !strcmp(key, "auto") || !strcmp(key, "scribble") ||
+	       !strcmp(key, "verify_now") || !strcmp(key, "reports_reset") ||
+	       !strcmp(key, "fault") || !strcmp(key, "unballoon_shape") ||
+	       !strcmp(key, "bad_unballoon");
 }
 
 static ssize_t lis_dm_write(struct file *file, const char __user *ubuf,
@@ -569,7 +619,9 @@ static ssize_t lis_dm_write(struct file *file, const char __user *ubuf,
 		lis_dm_bad_cmd(&c, "needs a number");
 		goto out;
 	}
-	if ((!strcmp(c.key, "auto") || !strcmp(c.key, "scribble")) && *c.arg) {
+	if ((!strcmp(c.key, "auto") || !strcmp(c.key, "scribble") ||
+	     !strcmp(c.key, "verify_now") || !strcmp(c.key, "reports_reset")) &&
+	    *c.arg) {
 		lis_dm_bad_cmd(&c, "takes no argument");
 		goto out;
 	}

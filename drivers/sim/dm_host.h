@@ -17,6 +17,8 @@
 #include "dm_policy.h"
 
 #define LIS_DM_PAGES_PER_MB	(1U << (20 - LIS_HV_PAGE_SHIFT))
+/* Most zero bytes the "pad" command adds to a host message. */
+#define LIS_DM_PAD_MAX		64
 
 /* Protocol states of the open channel. */
 enum lis_dm_state {
@@ -34,6 +36,40 @@ enum lis_dm_verify {
 	LIS_DM_VERIFY_FULL,	/* every word of every page */
 };
 
+/* Faults on one host-to-guest message type (dm_fault.c). */
+enum lis_dm_fault_kind {
+	LIS_DM_FAULT_NONE,
+	LIS_DM_FAULT_DROP,	/* never sent: the guest waits for it */
+	LIS_DM_FAULT_DUP,	/* sent twice */
+	LIS_DM_FAULT_DELAY,	/* sent delay_ms later */
+};
+
+/**
+ * struct lis_dm_fault - a fault armed on the next message of one type
+ * @kind: enum lis_dm_fault_kind
+ * @type: the DM message type it applies to
+ * @count: messages it still applies to (then it disarms itself)
+ * @delay_ms: LIS_DM_FAULT_DELAY: how long the message is held
+ * @fired: messages it applied to, since the module was loaded
+ * @held: LIS_DM_FAULT_DELAY: a held message, LIS_DM_MAX_MSG bytes
+ * @held_len: its length (0: none held)
+ * @held_at_ns: when it goes out
+ * @dup_sent: a request was just sent twice (lis_dm_start() reads it)
+ * @pad: bytes added to the size of every host message (zeros), 0-64
+ */
+struct lis_dm_fault {
+	int kind;
+	u16 type;
+	u32 count;
+	u32 delay_ms;
+	u64 fired;
+	u8 *held;
+	u32 held_len;
+	u64 held_at_ns;
+	bool dup_sent;
+	u32 pad;
+};
+
 /**
  * struct lis_dm_req - one request to the guest
  * @type: enum lis_dm_action (NONE: no request)
@@ -45,6 +81,8 @@ enum lis_dm_verify {
  * @tx_len: unballoon: a built message waits in the tx buffer
  * @sent_all: unballoon: the last message (more_pages 0) went out
  * @ha_pfn: hot-add: the first page frame asked for
+ * @answers: balloon, hot-add: answers still expected (2 when the request
+ *	was sent twice)
  */
 struct lis_dm_req {
 	int type;
@@ -56,6 +94,7 @@ struct lis_dm_req {
 	u32 tx_len;
 	bool sent_all;
 	u64 ha_pfn;
+	u32 answers;
 };
 
 /**
@@ -97,11 +136,15 @@ struct lis_dm_last {
  *	(dm_hotadd.c)
  * @last_ha_pfn: first page frame of the last hot-add request sent
  * @last_ha_pages: its page count
+ * @piece: unballoon: most pages in one range (0: no limit)
+ * @gap: unballoon: ballooned pages skipped after each range
+ * @fault: the armed message fault and the padding (dm_fault.c)
  *
  * Guest memory (dm_mem.c):
  * @map: one bit per page frame below @map_pfns: the page is ballooned
  * @map_pfns: frames @map covers (end of RAM or of the hot-add range)
- * @ballooned: bits set in @map
+ * @ballooned: bits set in @map; kept across channel sessions (the host
+ *	does not give pages back because the guest's driver went away)
  *
  * The session (reset at every open):
  * @state: enum lis_dm_state
@@ -132,6 +175,16 @@ struct lis_dm_last {
  *	(the balancer refills holes first: always 0 unless it is broken)
  * @protocol_errors: malformed or unexpected guest messages
  * @violations: pages the guest touched or reported twice while ballooned
+ * @answers: answers received, by enum lis_dm_action (a balloon chain
+ *	counts once)
+ * @kept_on_close: pages ballooned when the last channel closed
+ * @dup_due: answers still expected to requests the fault sent twice
+ * @dup_at_ns: when the last of them was sent
+ * @report_ns: when the last status report arrived
+ * @report_last_ms: time between the last two status reports
+ * @report_min_ms: least time between two reports since the channel
+ *	opened or "reports_reset" (U64_MAX: fewer than two)
+ * @report_max_ms: most time between two reports, likewise
  * @last: the last finished request
  * @trans_id: the host's message counter
  * @rx: receive buffer, LIS_DM_MAX_MSG bytes
@@ -167,6 +220,9 @@ struct lis_sim_dm {
 	unsigned long *ha_map;
 	u64 last_ha_pfn;
 	u64 last_ha_pages;
+	u32 piece;
+	u32 gap;
+	struct lis_dm_fault fault;
 
 	unsigned long *map;
 	u64 map_pfns;
@@ -197,6 +253,14 @@ struct lis_sim_dm {
 	u64 hot_add_over_holes;
 	u64 protocol_errors;
 	u64 violations;
+	u64 answers[LIS_DM_ACT_HOT_ADD + 1];
+	u64 kept_on_close;
+	u32 dup_due;
+	u64 dup_at_ns;
+	u64 report_ns;
+	u64 report_last_ms;
+	u64 report_min_ms;
+	u64 report_max_ms;
 	struct lis_dm_last last;
 	u32 trans_id;
 	u8 *rx;
@@ -231,6 +295,7 @@ static inline bool lis_dm_boot_ram(u64 start, u64 end)
 /* dm.c */
 u64 lis_dm_assigned(const struct lis_sim_dm *dm);
 void lis_dm_poke(struct lis_sim_dm *dm);
+int lis_dm_bad_unballoon(struct lis_sim_dm *dm, bool shifted);
 const char *lis_dm_action_name(int action);
 const char *lis_dm_state_name(int state);
 
@@ -245,8 +310,9 @@ bool lis_dm_mem_is_ram(const struct lis_sim_dm *dm, u64 pfn, u64 count);
 u64 lis_dm_mem_take(struct lis_sim_dm *dm, u64 pfn, u64 count);
 u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 		       u32 max_ranges, u32 *nr);
-void lis_dm_mem_forget(struct lis_sim_dm *dm);
 int lis_dm_mem_scribble(struct lis_sim_dm *dm);
+u64 lis_dm_mem_verify_all(struct lis_sim_dm *dm);
+int lis_dm_mem_bad_range(struct lis_sim_dm *dm, bool shifted, u64 *range);
 int lis_dm_mem_bench_alloc(struct lis_sim_dm *dm, u64 pages);
 int lis_dm_mem_bench_hot_add(struct lis_sim_dm *dm, u64 start, u64 size);
 
@@ -259,6 +325,14 @@ const char *lis_dm_ha_check_cmd(const struct lis_sim_dm *dm, u64 pfn,
 				u64 count, u64 rg_pfn, u64 rg_count);
 u64 lis_dm_ha_answered(struct lis_sim_dm *dm,
 		       const struct lis_dm_guest_msg *m);
+/* dm_fault.c */
+int lis_dm_xmit(struct lis_sim_dm *dm, const void *msg, u32 len);
+void lis_dm_fault_run(struct lis_sim_dm *dm);
+void lis_dm_fault_reset(struct lis_sim_dm *dm);
+int lis_dm_fault_set(struct lis_sim_dm *dm, const char *arg);
+void lis_dm_fault_show(struct seq_file *m, const struct lis_sim_dm *dm);
+int lis_dm_fault_init(struct lis_sim_dm *dm);
+void lis_dm_fault_exit(struct lis_sim_dm *dm);
 
 /* dm_ctl.c */
 int lis_dm_ctl_init(struct lis_sim_dm *dm, unsigned int *nr_boot);

@@ -9,7 +9,10 @@
  * of every page: dm verify=full|sample|off); before it gives the page
  * back (UNBALLOON_REQUEST) it checks the pattern.  A guest that wrote to a
  * ballooned page, or reports a page twice, is caught: each such page is a
- * violation (counted, with a rate-limited log line).  Reported ranges must
+ * violation (counted, with a rate-limited log line).  "verify_now" checks
+ * every page still ballooned without returning it.  Pages stay ballooned
+ * when the channel closes: only an UNBALLOON_REQUEST returns them.
+ * Reported ranges must
  * lie in guest RAM: System RAM the kernel knows, the hot-added part
  * included.
  *
@@ -324,6 +327,54 @@ int lis_dm_mem_scribble(struct lis_sim_dm *dm)
 }
 
 /**
+ * lis_dm_mem_verify_all() - check every ballooned page's pattern now
+ * @dm: the DM host
+ *
+ * The pages stay ballooned.  Each page found written is a violation.
+ *
+ * Return: violations found.
+ */
+u64 lis_dm_mem_verify_all(struct lis_sim_dm *dm)
+{
+	u64 before = dm->violations, pfn, n = 0;
+
+	for_each_set_bit(pfn, dm->map, dm->map_pfns) {
+		lis_dm_verify(dm, pfn);
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	return dm->violations - before;
+}
+
+/**
+ * lis_dm_mem_bad_range() - a range to return that the guest never gave
+ * @dm: the DM host
+ * @shifted: the first ballooned run moved up by one page, so that it ends
+ *	on a page that is not ballooned; else the one page after that run
+ * @range: receives the range (lis_dm_range())
+ *
+ * Return: 0; -ENOENT when nothing is ballooned or the page after the
+ * first run is not guest RAM.
+ */
+int lis_dm_mem_bad_range(struct lis_sim_dm *dm, bool shifted, u64 *range)
+{
+	u64 pfn = find_first_bit(dm->map, dm->map_pfns), end;
+
+	if (pfn >= dm->map_pfns)
+		return -ENOENT;
+	end = find_next_zero_bit(dm->map, dm->map_pfns, pfn);
+	if (!lis_dm_mem_is_ram(dm, end, 1))
+		return -ENOENT;
+	if (shifted)
+		*range = lis_dm_range(pfn + 1,
+				      min_t(u64, end - pfn,
+					    LIS_DM_RANGE_MAX_PAGES));
+	else
+		*range = lis_dm_range(end, 1);
+	return 0;
+}
+
+/**
  * lis_dm_mem_collect() - take ballooned ranges back for the guest
  * @dm: the DM host
  * @want: pages wanted
@@ -331,7 +382,9 @@ int lis_dm_mem_scribble(struct lis_sim_dm *dm)
  * @max_ranges: room in @ranges
  * @nr: receives the number of ranges
  *
- * Each page's pattern is checked, then it is no longer ballooned.
+ * Each page's pattern is checked, then it is no longer ballooned.  With
+ * @dm->piece set no range is longer than that; with @dm->gap, that many
+ * ballooned pages are left out after each range (they stay ballooned).
  *
  * Return: pages in @ranges.
  */
@@ -339,6 +392,7 @@ u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 		       u32 max_ranges, u32 *nr)
 {
 	u64 got = 0, pfn = 0, end, n, i;
+	u64 piece = dm->piece ? dm->piece : LIS_DM_RANGE_MAX_PAGES;
 
 	*nr = 0;
 	while (got < want && *nr < max_ranges) {
@@ -346,7 +400,7 @@ u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 		if (pfn >= dm->map_pfns)
 			break;
 		end = find_next_zero_bit(dm->map, dm->map_pfns, pfn);
-		n = min3(end - pfn, want - got, (u64)LIS_DM_RANGE_MAX_PAGES);
+		n = min3(end - pfn, want - got, piece);
 		for (i = 0; i < n; i++) {
 			lis_dm_verify(dm, pfn + i);
 			__clear_bit(pfn + i, dm->map);
@@ -356,19 +410,15 @@ u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 		ranges[(*nr)++] = lis_dm_range(pfn, n);
 		got += n;
 		pfn += n;
+		/* The gap: skip that many ballooned pages. */
+		for (i = 0; i < dm->gap && pfn < dm->map_pfns; i++) {
+			pfn = find_next_bit(dm->map, dm->map_pfns, pfn);
+			if (pfn < dm->map_pfns)
+				pfn++;
+		}
 	}
 	dm->ballooned -= got;
 	return got;
-}
-
-/**
- * lis_dm_mem_forget() - the guest took its whole balloon back
- * @dm: the DM host
- */
-void lis_dm_mem_forget(struct lis_sim_dm *dm)
-{
-	bitmap_zero(dm->map, dm->map_pfns);
-	dm->ballooned = 0;
 }
 
 /* Raw allocations come in 2 MiB chunks while they can, as balloons do. */

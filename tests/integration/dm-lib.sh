@@ -15,7 +15,7 @@
 #   guest_attr NAME     lis_balloon's attribute of that device
 #                       (pages_ballooned, ...)
 #   dm_guest_up         insmod lis_balloon, reporting every second from
-#                       the start (report_delay=1)
+#                       the start (report_delay=1), with $DM_GUEST_ARGS
 #   dm_idle             no request waiting or running
 #   dm_target MB        manual target MB; wait until assigned memory is MB
 #   dm_up [SECONDS]     lis_balloon bound and the host balancing
@@ -36,7 +36,8 @@
 #   dm_start_manual [lis_sim parameters...]
 #                       with lis_vmbus loaded: lis_sim with one DM device
 #                       and those parameters, held in manual mode at the
-#                       Startup size, then lis_balloon (report_delay=1);
+#                       Startup size, then lis_balloon (report_delay=1
+#                       and $DM_GUEST_ARGS);
 #                       results load-lis_sim, dm-device-offered,
 #                       load-lis_balloon and guest-ready; returns 1 when no
 #                       DM session came up
@@ -45,6 +46,7 @@ SIM=/sys/kernel/debug/lis_sim
 DM_CLASS="{525074dc-8985-46e2-8057-a307dc18a502}"
 DM_LOAD=/mnt/dmload/load
 DM_STATUS=/sys/kernel/debug/lis_balloon/status
+DM_GUEST_ARGS=${DM_GUEST_ARGS:-}
 
 dm()
 {
@@ -96,7 +98,9 @@ guest_attr()
 
 dm_guest_up()
 {
-	check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
+	# shellcheck disable=SC2086
+	check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1 \
+		$DM_GUEST_ARGS
 }
 
 dm_idle()
@@ -222,7 +226,9 @@ dm_start_manual()
 	check dm-device-offered dm_dev
 	# Manual mode at the Startup size: only the scenario's requests.
 	dm_cmd target "$(dm assigned_mb)"
-	check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1
+	# shellcheck disable=SC2086
+	check load-lis_balloon insmod "$LIS_MODULES/lis_balloon.ko" report_delay=1 \
+		$DM_GUEST_ARGS
 	if ! wait_for 60 dm_both_ready; then
 		not_ok guest-ready "no DM session" "$(cat "$SIM/dm")" "$(dmesg | tail -n 20)"
 		return 1

@@ -56,23 +56,27 @@ static const struct parse_case parse_cases[] = {
 	{ "size beyond 4 KiB", 4104, 8, 4104, 511, -EINVAL },
 	{ "version response", 16, 2, 16, 0, 0 },
 	{ "version response padded", 24, 2, 16, 0, 0 },
-	{ "version response short", 12, 2, 12, 0, -EINVAL },
-	{ "version response long", 24, 2, 24, 0, -EINVAL },
+	{ "version response 9 bytes", 16, 2, 9, 0, 0 },
+	{ "version response 8 bytes", 16, 2, 8, 0, -EINVAL },
+	{ "version response long", 24, 2, 24, 0, 0 },
 	{ "caps response", 16, 4, 16, 0, 0 },
 	{ "caps response short", 8, 4, 8, 0, -EINVAL },
 	{ "balloon request", 16, 6, 16, 0, 0 },
-	{ "balloon request short", 12, 6, 12, 0, -EINVAL },
+	{ "balloon request 12 bytes", 16, 6, 12, 0, 0 },
+	{ "balloon request short", 16, 6, 11, 0, -EINVAL },
+	{ "balloon request long", 32, 6, 32, 0, 0 },
 	{ "unballoon no ranges", 16, 8, 16, 0, 0 },
 	{ "unballoon 1 range", 24, 8, 24, 1, 0 },
 	{ "unballoon 510 ranges", 4096, 8, 4096, 510, 0 },
 	{ "unballoon count beyond size", 24, 8, 24, 2, -EINVAL },
-	{ "unballoon count below size", 32, 8, 32, 1, -EINVAL },
+	{ "unballoon longer than its ranges", 32, 8, 32, 1, 0 },
 	{ "unballoon count huge", 24, 8, 24, 0x20000001, -EINVAL },
 	{ "unballoon short", 12, 8, 12, 0, -EINVAL },
 	{ "hot-add range", 16, 10, 16, 0, 0 },
 	{ "hot-add region", 24, 10, 24, 0, 0 },
-	{ "hot-add 20 bytes", 20, 10, 20, 0, -EINVAL },
-	{ "hot-add 32 bytes", 32, 10, 32, 0, -EINVAL },
+	{ "hot-add 20 bytes: range form", 24, 10, 20, 0, 0 },
+	{ "hot-add short", 16, 10, 15, 0, -EINVAL },
+	{ "hot-add 32 bytes: region form", 32, 10, 32, 0, 0 },
 	{ "info empty", 16, 12, 16, 0, 0 },
 	{ "info size beyond message", 16, 12, 16, 1, -EINVAL },
 	{ "info short", 12, 12, 12, 0, -EINVAL },
@@ -377,8 +381,7 @@ static void report_test(struct kunit *test)
 {
 	struct lis_dm_sample s = {
 		.total = MB(1024), .available = MB(700),
-		.committed_as = MB(200), .floor = MB(128),
-		.ballooned_in_use = true,
+		.committed_as = MB(200), .floor = MB(128), .lis = true,
 	};
 	struct lis_dm_report r;
 
@@ -393,7 +396,10 @@ static void report_test(struct kunit *test)
 	lis_dm_report(&s, &r);
 	KUNIT_EXPECT_EQ(test, r.committed, MB(500 + 128));
 
-	/* Ballooned pages: not the guest's use, but counted as demand. */
+	/*
+	 * Ballooned pages: not the guest's use, but counted as demand, once
+	 * (total includes them, available does not, in both accountings).
+	 */
 	s.committed_as = MB(100);
 	s.ballooned = MB(200);
 	s.available = MB(500);
@@ -401,14 +407,7 @@ static void report_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.used, MB(324));
 	KUNIT_EXPECT_EQ(test, r.committed, MB(324 + 200 + 128));
 
-	/* accounting=total: MemTotal already excludes them. */
-	s.ballooned_in_use = false;
-	s.total = MB(1024);
-	lis_dm_report(&s, &r);
-	KUNIT_EXPECT_EQ(test, r.used, MB(524));
-
 	/* Added but not online: demand; pressure: a margin of total/32. */
-	s.ballooned_in_use = true;
 	s.added = MB(128);
 	s.onlined = MB(100);
 	s.pressure = true;
@@ -423,6 +422,63 @@ static void report_test(struct kunit *test)
 	s.available = MB(4096);
 	lis_dm_report(&s, &r);
 	KUNIT_EXPECT_EQ(test, r.used, 0);
+}
+
+/* Linux's figures: Committed_AS + balloon + not online + floor; raw avail. */
+static void report_linux_test(struct kunit *test)
+{
+	struct lis_dm_sample s = {
+		.total = MB(1024), .available = MB(700),
+		.committed_as = MB(200), .floor = MB(232), .pressure = true,
+	};
+	struct lis_dm_report r;
+
+	lis_dm_report(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.committed, MB(200 + 232));
+	KUNIT_EXPECT_EQ(test, r.avail, MB(700));
+
+	/* Ballooning N pages raises committed by N, not 2N. */
+	s.ballooned = MB(64);
+	s.available = MB(636);
+	lis_dm_report(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.committed, MB(200 + 64 + 232));
+	KUNIT_EXPECT_EQ(test, r.avail, MB(636));
+
+	s.added = MB(128);
+	s.onlined = MB(100);
+	lis_dm_report(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.committed, MB(200 + 64 + 28 + 232));
+
+	/* The same balloon in lis's figures: also once. */
+	s.added = 0;
+	s.onlined = 0;
+	s.pressure = false;
+	s.lis = true;
+	s.floor = MB(128);
+	s.committed_as = MB(10);
+	s.available = MB(700);
+	s.ballooned = 0;
+	lis_dm_report(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.committed, MB(324 + 128));
+	s.available = MB(636);
+	s.ballooned = MB(64);
+	lis_dm_report(&s, &r);
+	KUNIT_EXPECT_EQ(test, r.committed, MB(324 + 64 + 128));
+}
+
+static void linux_floor_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(0), MB(8));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(16)), MB(16));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(128)), MB(72));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(512)), MB(168));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(768)), MB(200));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(2048)), MB(360));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(8192)), MB(744));
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(32768)), MB(1512));
+	/* Continuous at each step. */
+	KUNIT_EXPECT_EQ(test, lis_dm_linux_floor(MB(512) - 1),
+			MB(40) + (MB(512) - 1) / 4);
 }
 
 static void allowance_test(struct kunit *test)
@@ -544,6 +600,8 @@ static struct kunit_case lis_dm_cases[] = {
 	KUNIT_CASE(packing_test),
 	KUNIT_CASE(floor_test),
 	KUNIT_CASE(report_test),
+	KUNIT_CASE(report_linux_test),
+	KUNIT_CASE(linux_floor_test),
 	KUNIT_CASE(allowance_test),
 	KUNIT_CASE(spans_test),
 	KUNIT_CASE(ballooned_test),
