@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lis-fs-test: file-system helpers for the live-backup scenarios
+ * (tests/integration/scenarios/42-vss-layouts.sh), whose guest has only
+ * busybox.  Not installed: tests only.
+ *
+ *   lis-fs-test fuse-stall MOUNTPOINT
+ *	Mount a FUSE file system ("fuse.lisstall") at MOUNTPOINT and serve
+ *	it from /dev/fuse directly: an empty root directory with one empty
+ *	directory "sub" (a place to mount something below it).  Entries
+ *	and attributes are never cached, so every lookup reaches the
+ *	server.  On SIGUSR1 the server stops reading requests but keeps
+ *	the connection: every later lookup through the mount waits for
+ *	ever, as with a server that hangs.  Runs in the foreground; prints
+ *	"mounted" once the mount is there, "stalled" on SIGUSR1.  Killing
+ *	it ends the connection (waiting requests fail with ENOTCONN).
+ *   lis-fs-test subvol PATH
+ *	Create the btrfs subvolume PATH (BTRFS_IOC_SUBVOL_CREATE).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/btrfs.h>
+#include <linux/fuse.h>
+
+#define SUB_NODE	2
+#define BUF_SIZE	(FUSE_MIN_READ_BUFFER + 65536)
+
+static volatile sig_atomic_t stall;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stall = 1;
+}
+
+/* reply: one answer to request @unique, @err (negative errno) or @data. */
+static void reply(int fd, __u64 unique, int err, const void *data,
+		  size_t len)
+{
+	char buf[sizeof(struct fuse_out_header) + 256];
+	struct fuse_out_header *out = (void *)buf;
+
+	if (len > sizeof(buf) - sizeof(*out))
+		len = 0;
+	out->len = (__u32)(sizeof(*out) + len);
+	out->error = err;
+	out->unique = unique;
+	if (len)
+		memcpy(buf + sizeof(*out), data, len);
+	if (write(fd, buf, out->len) < 0 && errno != ENOENT)
+		fprintf(stderr, "lis-fs-test: reply: %s\n", strerror(errno));
+}
+
+static void dir_attr(struct fuse_attr *a, __u64 node)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = node;
+	a->mode = S_IFDIR | 0755;
+	a->nlink = 2;
+	a->blksize = 4096;
+}
+
+static void serve(int fd, const char *req, size_t len)
+{
+	const struct fuse_in_header *in = (const void *)req;
+	const char *arg = req + sizeof(*in);
+
+	if (len < sizeof(*in))
+		return;
+	switch (in->opcode) {
+	case FUSE_INIT: {
+		const struct fuse_init_in *ii = (const void *)arg;
+		struct fuse_init_out o = {
+			.major = FUSE_KERNEL_VERSION,
+			.minor = FUSE_KERNEL_MINOR_VERSION,
+			.max_readahead = ii->max_readahead,
+			.max_background = 16,
+			.congestion_threshold = 12,
+			.max_write = 4096,
+			.time_gran = 1,
+		};
+
+		reply(fd, in->unique, 0, &o, sizeof(o));
+		break;
+	}
+	case FUSE_LOOKUP: {
+		struct fuse_entry_out e;
+
+		if (in->nodeid != FUSE_ROOT_ID || strcmp(arg, "sub")) {
+			reply(fd, in->unique, -ENOENT, NULL, 0);
+			break;
+		}
+		memset(&e, 0, sizeof(e));
+		e.nodeid = SUB_NODE;
+		e.generation = 1;
+		dir_attr(&e.attr, SUB_NODE);
+		reply(fd, in->unique, 0, &e, sizeof(e));
+		break;
+	}
+	case FUSE_GETATTR: {
+		struct fuse_attr_out a;
+
+		memset(&a, 0, sizeof(a));
+		dir_attr(&a.attr, in->nodeid);
+		reply(fd, in->unique, 0, &a, sizeof(a));
+		break;
+	}
+	case FUSE_OPENDIR: {
+		struct fuse_open_out o = { .fh = 1 };
+
+		reply(fd, in->unique, 0, &o, sizeof(o));
+		break;
+	}
+	case FUSE_STATFS: {
+		struct fuse_statfs_out s;
+
+		memset(&s, 0, sizeof(s));
+		s.st.bsize = 4096;
+		s.st.frsize = 4096;
+		s.st.namelen = 255;
+		reply(fd, in->unique, 0, &s, sizeof(s));
+		break;
+	}
+	case FUSE_READDIR:
+	case FUSE_RELEASEDIR:
+	case FUSE_ACCESS:
+	case FUSE_FLUSH:
+	case FUSE_DESTROY:
+		reply(fd, in->unique, 0, NULL, 0);
+		break;
+	case FUSE_FORGET:
+	case FUSE_BATCH_FORGET:
+	case FUSE_INTERRUPT:
+		break;	/* no answer expected */
+	default:
+		reply(fd, in->unique, -ENOSYS, NULL, 0);
+		break;
+	}
+}
+
+static int fuse_stall(const char *mp)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	char opts[128];
+	char *buf;
+	int fd;
+
+	buf = malloc(BUF_SIZE);
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (!buf || fd < 0) {
+		fprintf(stderr, "lis-fs-test: /dev/fuse: %s\n", strerror(errno));
+		return 1;
+	}
+	/* No SA_RESTART: the signal ends a read() that waits. */
+	sigaction(SIGUSR1, &sa, NULL);
+	snprintf(opts, sizeof(opts),
+		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
+	if (mount("lisstall", mp, "fuse.lisstall", MS_NOSUID | MS_NODEV,
+		  opts)) {
+		fprintf(stderr, "lis-fs-test: mount %s: %s\n", mp,
+			strerror(errno));
+		return 1;
+	}
+	printf("mounted\n");
+	fflush(stdout);
+	while (!stall) {
+		ssize_t n = read(fd, buf, BUF_SIZE);
+
+		if (n < 0 && (errno == EINTR || errno == ENOENT))
+			continue;
+		if (n < 0) {
+			/* ENODEV: unmounted, the connection is gone */
+			printf("ended: %s\n", strerror(errno));
+			return errno == ENODEV ? 0 : 1;
+		}
+		serve(fd, buf, (size_t)n);
+	}
+	printf("stalled\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int subvol(const char *path)
+{
+	struct btrfs_ioctl_vol_args args;
+	char *a = strdup(path), *b = strdup(path);
+	int fd, ret = 0;
+
+	if (!a || !b)
+		return 1;
+	memset(&args, 0, sizeof(args));
+	snprintf(args.name, sizeof(args.name), "%s", basename(a));
+	fd = open(dirname(b), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, BTRFS_IOC_SUBVOL_CREATE, &args)) {
+		fprintf(stderr, "lis-fs-test: subvolume %s: %s\n", path,
+			strerror(errno));
+		ret = 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(a);
+	free(b);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "fuse-stall"))
+		return fuse_stall(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "subvol"))
+		return subvol(argv[2]);
+	fprintf(stderr, "usage: lis-fs-test fuse-stall MOUNTPOINT | subvol PATH\n");
+	return 2;
+}
