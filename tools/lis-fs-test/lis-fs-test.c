@@ -20,12 +20,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,14 +36,6 @@
 
 #define SUB_NODE	2
 #define BUF_SIZE	(FUSE_MIN_READ_BUFFER + 65536)
-
-static volatile sig_atomic_t stall;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	stall = 1;
-}
 
 /* reply: one answer to request @unique, @err (negative errno) or @data. */
 static void reply(int fd, __u64 unique, int err, const void *data,
@@ -58,7 +52,7 @@ static void reply(int fd, __u64 unique, int err, const void *data,
 	if (len)
 		memcpy(buf + sizeof(*out), data, len);
 	if (write(fd, buf, out->len) < 0 && errno != ENOENT)
-		fprintf(stderr, "lis-fs-test: reply: %s\n", strerror(errno));
+		fprintf(stderr, "lis-fs-test: answer: %s\n", strerror(errno));
 }
 
 static void dir_attr(struct fuse_attr *a, __u64 node)
@@ -143,15 +137,16 @@ static void serve(int fd, const char *req, size_t len)
 	case FUSE_INTERRUPT:
 		break;	/* no answer expected */
 	default:
-		reply(fd, in->unique, -ENOSYS, NULL, 0);
+		reply(fd, in->unique, -EOPNOTSUPP, NULL, 0);
 		break;
 	}
 }
 
 static int fuse_stall(const char *mp)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct pollfd pfd[2];
 	char opts[128];
+	sigset_t usr1;
 	char *buf;
 	int fd;
 
@@ -161,11 +156,18 @@ static int fuse_stall(const char *mp)
 		fprintf(stderr, "lis-fs-test: /dev/fuse: %s\n", strerror(errno));
 		return 1;
 	}
-	/* No SA_RESTART: the signal ends a read() that waits. */
-	sigaction(SIGUSR1, &sa, NULL);
+	/* SIGUSR1 is read from a signalfd, between requests. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	pfd[0].fd = signalfd(-1, &usr1, SFD_CLOEXEC);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = fd;
+	pfd[1].events = POLLIN;
 	snprintf(opts, sizeof(opts),
 		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fd);
-	if (mount("lisstall", mp, "fuse.lisstall", MS_NOSUID | MS_NODEV,
+	if (pfd[0].fd < 0 ||
+	    mount("lisstall", mp, "fuse.lisstall", MS_NOSUID | MS_NODEV,
 		  opts)) {
 		fprintf(stderr, "lis-fs-test: mount %s: %s\n", mp,
 			strerror(errno));
@@ -173,10 +175,18 @@ static int fuse_stall(const char *mp)
 	}
 	printf("mounted\n");
 	fflush(stdout);
-	while (!stall) {
-		ssize_t n = read(fd, buf, BUF_SIZE);
+	for (;;) {
+		ssize_t n;
 
-		if (n < 0 && (errno == EINTR || errno == ENOENT))
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			return 1;
+		if (pfd[0].revents)
+			break;
+		if (!pfd[1].revents)
+			continue;
+		n = read(fd, buf, BUF_SIZE);
+		if (n < 0 && (errno == EINTR || errno == ENOENT ||
+			      errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			/* ENODEV: unmounted, the connection is gone */

@@ -12,8 +12,8 @@
  * descriptor of the mount above, the directories up to the mount point
  * are resolved with openat2(RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS), so
  * the lookup cannot wander into a mount that appeared since the table was
- * read (kernels without openat2: one component at a time, checking the
- * mount ID after each), then the last name is opened, which crosses into
+ * read (where openat2 fails, as before Linux 5.6: one component at a
+ * time, checking the mount ID after each), then the last name is opened, which crosses into
  * the mount (the kernel looks nothing up in a file system to enter a
  * mount).  Every landing is checked by mount ID (statx STATX_MNT_ID, or
  * /proc/self/fdinfo before Linux 5.8), the kernel's own name for a mount,
@@ -122,9 +122,13 @@ static int walk_dirs(int dirfd, unsigned int mnt, const char *rel)
 	int fd, next;
 
 	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-	if (fd >= 0 || errno != ENOSYS)
-		return fd >= 0 ? fd : -errno;
-	/* No openat2 (before 5.6): a component at a time. */
+	if (fd >= 0)
+		return fd;
+	/*
+	 * openat2 failed: it may not exist (before 5.6) or be refused by a
+	 * seccomp filter.  A component at a time, with the mount checked
+	 * after each, is as safe, and its answer is the one that counts.
+	 */
 	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
 	while (fd >= 0 && *rel) {
 		size_t len = strcspn(rel, "/");
