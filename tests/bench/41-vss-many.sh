@@ -39,33 +39,37 @@ stamp()
 		awk '{ printf "%d", $1 * 1000 }'
 }
 
-# image <dir holding it> <mount point>: a 4 MiB ext2 image, mounted
+# image <dir holding it> <mount point> <MiB>: an ext2 image, mounted
 # through a loop device with the ext4 driver.
 image()
 {
-	dd if=/dev/zero of="$1/img-${2##*/}" bs=1M count=4 2>/dev/null &&
+	dd if=/dev/zero of="$1/img-${2##*/}" bs=1M count="$3" 2>/dev/null &&
 		mke2fs -F "$1/img-${2##*/}" >/dev/null 2>&1 &&
 		mkdir -p "$2" &&
 		mount -t ext4 -o loop "$1/img-${2##*/}" "$2"
 }
 
 # grow <count>: mount images until <count> file systems are mounted:
-# every third on the disk (stacked on it), every seventh inside the
-# previous image on the disk (stacked twice), the rest on tmpfs.
+# every third on the disk (8 MiB, stacked on it), every seventh inside
+# the last image on the disk (2 MiB, stacked twice), the rest on tmpfs
+# (4 MiB).
 grow()
 {
 	while [ "$nfs" -lt "$1" ]; do
 		nfs=$((nfs + 1))
 		mp=/mnt/fs$nfs
+		size=4
 		if [ $((nfs % 7)) -eq 0 ] && [ -n "$last_on_disk" ]; then
 			holder=$last_on_disk
+			size=2
 		elif [ $((nfs % 3)) -eq 0 ]; then
 			holder=/mnt/disk
 			last_on_disk=$mp
+			size=8
 		else
 			holder=/tmp/images
 		fi
-		image "$holder" "$mp" || {
+		image "$holder" "$mp" "$size" || {
 			not_ok "mount-$mp" "on $holder"
 			return 1
 		}
