@@ -16,11 +16,20 @@
  *	it ends the connection (waiting requests fail with ENOTCONN).
  *   lis-fs-test subvol PATH
  *	Create the btrfs subvolume PATH (BTRFS_IOC_SUBVOL_CREATE).
+ *   lis-fs-test dm-linear NAME DEVICE...
+ *	Map the whole block devices DEVICE... one after the other (linear
+ *	targets) as the device-mapper device NAME (created, or its table
+ *	replaced if it exists: suspend without freezing, load, resume), through
+ *	/dev/mapper/control; prints "dm NAME MAJOR:MINOR".  There is no
+ *	dmsetup in the guest.
+ *   lis-fs-test dm-remove NAME
+ *	Remove the device-mapper device NAME.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +41,10 @@
 #include <unistd.h>
 
 #include <linux/btrfs.h>
+#include <linux/dm-ioctl.h>
+#include <linux/fs.h>
 #include <linux/fuse.h>
+#include <sys/sysmacros.h>
 
 #define SUB_NODE	2
 #define BUF_SIZE	(FUSE_MIN_READ_BUFFER + 65536)
@@ -224,12 +236,138 @@ static int subvol(const char *path)
 	return ret;
 }
 
+/* dm_call: one device-mapper ioctl on @name, with @extra bytes of data. */
+#define DM_MAX_DEVS	4
+#define DM_TARGET_SIZE	(sizeof(struct dm_target_spec) + 64)
+
+/* dm_call: one device-mapper ioctl on @name, with @nr targets in @extra. */
+static int dm_call(int ctl, unsigned long cmd, const char *name,
+		   __u32 flags, const void *extra, unsigned int nr,
+		   struct dm_ioctl *out)
+{
+	char buf[sizeof(struct dm_ioctl) + DM_MAX_DEVS * DM_TARGET_SIZE];
+	struct dm_ioctl *io = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	io->version[0] = DM_VERSION_MAJOR;
+	io->data_size = sizeof(buf);
+	io->data_start = sizeof(*io);
+	io->flags = flags;
+	io->target_count = nr;
+	snprintf(io->name, sizeof(io->name), "%s", name);
+	if (nr)
+		memcpy(buf + sizeof(*io), extra, nr * DM_TARGET_SIZE);
+	if (ioctl(ctl, cmd, io))
+		return -errno;
+	if (out)
+		*out = *io;
+	return 0;
+}
+
+static int dm_open(void)
+{
+	int ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+
+	if (ctl < 0)
+		fprintf(stderr, "lis-fs-test: /dev/mapper/control: %s\n",
+			strerror(errno));
+	return ctl;
+}
+
+/* dm_target: a linear target over all of @dev at @*start; advances it. */
+static int dm_target(char *spec, const char *dev, __u64 *start)
+{
+	struct dm_target_spec *t = (void *)spec;
+	struct stat st;
+	__u64 bytes;
+	int fd;
+
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISBLK(st.st_mode) ||
+	    ioctl(fd, BLKGETSIZE64, &bytes)) {
+		fprintf(stderr, "lis-fs-test: %s: not a block device\n", dev);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	memset(spec, 0, DM_TARGET_SIZE);
+	t->sector_start = *start;
+	t->length = bytes >> 9;
+	t->next = DM_TARGET_SIZE;
+	snprintf(t->target_type, sizeof(t->target_type), "linear");
+	snprintf(spec + sizeof(*t), DM_TARGET_SIZE - sizeof(*t), "%u:%u 0",
+		 major(st.st_rdev), minor(st.st_rdev));
+	*start += t->length;
+	return 0;
+}
+
+static int dm_linear(const char *name, char **devs, int nr)
+{
+	char table[DM_MAX_DEVS * DM_TARGET_SIZE];
+	struct dm_ioctl io;
+	__u64 start = 0;
+	int ctl, i, ret;
+	bool exists;
+
+	if (nr > DM_MAX_DEVS)
+		return 2;
+	for (i = 0; i < nr; i++)
+		if (dm_target(table + i * DM_TARGET_SIZE, devs[i], &start))
+			return 1;
+	ctl = dm_open();
+	if (ctl < 0)
+		return 1;
+	exists = !dm_call(ctl, DM_DEV_STATUS, name, 0, NULL, 0, NULL);
+	ret = exists ? 0 : dm_call(ctl, DM_DEV_CREATE, name, 0, NULL, 0, NULL);
+	if (!ret)
+		ret = dm_call(ctl, DM_TABLE_LOAD, name, 0, table,
+			      (unsigned int)nr, NULL);
+	/*
+	 * No freeze of the file system on it while suspended: with loop
+	 * devices stacked on that file system, the freeze could wait for
+	 * writes that wait for it.
+	 */
+	if (!ret && exists)
+		ret = dm_call(ctl, DM_DEV_SUSPEND, name,
+			      DM_SUSPEND_FLAG | DM_SKIP_LOCKFS_FLAG, NULL, 0,
+			      NULL);
+	if (!ret)
+		ret = dm_call(ctl, DM_DEV_SUSPEND, name, 0, NULL, 0, &io);
+	close(ctl);
+	if (ret) {
+		fprintf(stderr, "lis-fs-test: dm %s: %s\n", name,
+			strerror(-ret));
+		return 1;
+	}
+	printf("dm %s %u:%u\n", name, major(io.dev), minor(io.dev));
+	return 0;
+}
+
+static int dm_remove(const char *name)
+{
+	int ctl = dm_open(), ret;
+
+	if (ctl < 0)
+		return 1;
+	ret = dm_call(ctl, DM_DEV_REMOVE, name, 0, NULL, 0, NULL);
+	close(ctl);
+	if (ret)
+		fprintf(stderr, "lis-fs-test: dm remove %s: %s\n", name,
+			strerror(-ret));
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "fuse-stall"))
 		return fuse_stall(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "subvol"))
 		return subvol(argv[2]);
-	fprintf(stderr, "usage: lis-fs-test fuse-stall MOUNTPOINT | subvol PATH\n");
+	if (argc >= 4 && !strcmp(argv[1], "dm-linear"))
+		return dm_linear(argv[2], argv + 3, argc - 3);
+	if (argc == 3 && !strcmp(argv[1], "dm-remove"))
+		return dm_remove(argv[2]);
+	fprintf(stderr, "usage: lis-fs-test fuse-stall MOUNTPOINT | subvol PATH | dm-linear NAME DEVICE... | dm-remove NAME\n");
 	return 2;
 }

@@ -6,24 +6,29 @@
 #
 #   A. a btrfs with two subvolumes mounted on their own (btrfs reports
 #      another st_dev for every subvolume than mountinfo's), an ext4
-#      mounted twice with a bind mount of part of it, and an ext4 image
-#      on a loop device whose backing file lives in a btrfs subvolume:
-#      one writer on each of those seven mounts; every one is held in
+#      mounted twice with a bind mount of part of it, an image on a loop
+#      device whose backing file lives in a btrfs subvolume, and one on
+#      device-mapper over a loop device backed by a file on the ext4:
+#      one writer on each of those eight mounts; every one is held in
 #      the window and resumes after it; the host's copies of the disks
 #      taken in the window pass btrfs check / e2fsck (copy-frozen-*);
-#      the plan freezes each superblock once, and says the image goes
-#      before the btrfs holding it; the daemon froze it first;
+#      the plan freezes each superblock once, and says each image goes
+#      before the file system holding it; the daemon froze them first;
 #   B. the invariant: an ext4 hidden under a tmpfs mounted on top of it
 #      cannot be frozen (not EOPNOTSUPP: it cannot be reached): --plan
 #      says a backup would fail, and the backup fails, naming it, with
 #      nothing left frozen;
 #   C. a FUSE server that stops answering, with an ext4 mounted below its
 #      mount point: --plan answers at once and skips the ext4, and a
-#      backup of the rest succeeds at normal speed, writes held.
+#      backup of the rest succeeds at normal speed, writes held;
+#   D. loop devices backing each other through device-mapper (the dm
+#      device of A grows a tail on a loop device whose file lives in a
+#      file system on an image inside A): no order is safe, --plan and
+#      the backup refuse, nothing frozen.
 #
 # lis-memory: 768M
 # lis-timeout: 600
-# lis-kmods: virtio_pci virtio_blk ext4 btrfs loop fuse
+# lis-kmods: virtio_pci virtio_blk ext4 btrfs loop fuse dm_mod
 # lis-disk: btrfs 256M
 # lis-disk: ext4 64M
 # lis-disk: ext4 32M
@@ -83,7 +88,7 @@ rank()
 }
 
 # --- layout A
-mkdir -p /mnt/bt /mnt/s1 /srv/s2 /mnt/e /mnt/e2 /mnt/part /mnt/loop
+mkdir -p /mnt/bt /mnt/s1 /srv/s2 /mnt/e /mnt/e2 /mnt/part /mnt/loop /mnt/dm
 check mount-btrfs mount -t btrfs /dev/vda /mnt/bt || exit 0
 check subvol-s1 lis-fs-test subvol /mnt/bt/s1 || exit 0
 check subvol-s2 lis-fs-test subvol /mnt/bt/s2 || exit 0
@@ -98,6 +103,12 @@ check bind-part mount --bind /mnt/e/part /mnt/part
 dd if=/dev/zero of=/mnt/s1/img bs=1M count=16 2>/dev/null
 mke2fs -F /mnt/s1/img >/dev/null 2>&1
 check mount-loop mount -o loop /mnt/s1/img /mnt/loop
+dd if=/dev/zero of=/mnt/e/dm.img bs=1M count=16 2>/dev/null
+dmlo=$(losetup -f) && losetup "$dmlo" /mnt/e/dm.img
+check dm-create lis-fs-test dm-linear lisdm "$dmlo"
+dmdev=$(cat /sys/block/dm-*/uevent | sed -n 's/^DEVNAME=//p' | head -n 1)
+mke2fs -F "/dev/$dmdev" >/dev/null 2>&1
+check mount-dm mount -t ext4 "/dev/$dmdev" /mnt/dm
 
 lis-vssd >/tmp/vssd.log 2>&1 &
 vssd=$!
@@ -132,11 +143,16 @@ if echo "$plan" | grep -q '^freeze [0-9]* /mnt/loop [a-z0-9]* [0-9:]* before /mn
 else
 	not_ok plan-loop-before-holder "the image in a subvolume goes before the btrfs" "$plan"
 fi
+if echo "$plan" | grep -q '^freeze [0-9]* /mnt/dm [a-z0-9]* [0-9:]* before /mnt/e (loop[0-9]* backing file /mnt/e/dm.img)'; then
+	ok plan-dm-before-holder
+else
+	not_ok plan-dm-before-holder "dm over a loop device goes before the ext4 holding its file" "$plan"
+fi
 
 rm -f /tmp/stop
 writers=""
 for spec in /mnt/bt:bt /mnt/s1:s1 /srv/s2:s2 /mnt/e:e /mnt/e2:e2 \
-	/mnt/part:part /mnt/loop:loop; do
+	/mnt/part:part /mnt/loop:loop /mnt/dm:dm; do
 	writer "${spec%:*}" "${spec#*:}" &
 	writers="$writers $!"
 done
@@ -164,7 +180,7 @@ sleep 2
 touch /tmp/stop
 # shellcheck disable=SC2086 # a list of pids
 wait $writers
-for tag in bt s1 s2 e e2 part loop; do
+for tag in bt s1 s2 e e2 part loop dm; do
 	window "$tag" "$frozen_at" "$released_at"
 done
 if [ -n "$(rank /mnt/loop)" ] && [ -n "$(rank /mnt/bt)" ] &&
@@ -172,6 +188,12 @@ if [ -n "$(rank /mnt/loop)" ] && [ -n "$(rank /mnt/bt)" ] &&
 	ok froze-loop-before-btrfs
 else
 	not_ok froze-loop-before-btrfs "$(cat /tmp/vssd.log)"
+fi
+if [ -n "$(rank /mnt/dm)" ] && [ -n "$(rank /mnt/e)" ] &&
+	[ "$(rank /mnt/dm)" -lt "$(rank /mnt/e)" ]; then
+	ok froze-dm-before-ext4
+else
+	not_ok froze-dm-before-ext4 "$(cat /tmp/vssd.log)"
 fi
 
 # --- B: a file system hidden under another mount: the backup fails
@@ -273,10 +295,52 @@ kill -9 "$fuse"
 wait "$fuse" 2>/dev/null
 umount -l /mnt/fuse
 
+# --- D: a cycle through device-mapper: refused before freezing anything
+mkdir -p /mnt/cyc
+dd if=/dev/zero of=/mnt/dm/b.img bs=1M count=4 2>/dev/null
+mke2fs -F /mnt/dm/b.img >/dev/null 2>&1
+check mount-cycle mount -t ext4 -o loop /mnt/dm/b.img /mnt/cyc
+dd if=/dev/zero of=/mnt/cyc/tail.img bs=1M count=1 2>/dev/null
+tail=$(losetup -f) && losetup "$tail" /mnt/cyc/tail.img
+# The file system on lisdm ends before the tail: it never writes there.
+sync
+check dm-grow lis-fs-test dm-linear lisdm "$dmlo" "$tail"
+plan=$(lis-vssd --plan 2>&1)
+rc=$?
+echo "$plan"
+if [ "$rc" -ne 0 ] && echo "$plan" | grep -q 'in a cycle: no safe freeze order'; then
+	ok plan-cycle-refused
+else
+	not_ok plan-cycle-refused "lis-vssd --plan exited with $rc" "$plan"
+fi
+lines=$(wc -l </tmp/vssd.log)
+lis-simctl backup start
+if lis-simctl backup wait failed 60 && grep -qx 'last_result=failed' $VSS; then
+	ok cycle-backup-fails
+else
+	not_ok cycle-backup-fails "$(cat $VSS)" "$(tail -n 20 /tmp/vssd.log)"
+fi
+wait_for 10 grep -q 'cycle: no safe freeze order, nothing frozen' /tmp/vssd.log
+if tail -n +"$lines" /tmp/vssd.log | grep -q 'cycle: no safe freeze order, nothing frozen' &&
+	! tail -n +"$lines" /tmp/vssd.log | grep -q '\] froze '; then
+	ok cycle-froze-nothing
+else
+	not_ok cycle-froze-nothing "$(tail -n 20 /tmp/vssd.log)"
+fi
+# No sync here: a flush of lisdm would now reach the tail, whose fsync
+# waits for the file system on the image inside lisdm: a cycle.
+check dm-shrink lis-fs-test dm-linear lisdm "$dmlo"
+losetup -d "$tail"
+umount /mnt/cyc
+sync
+
 cat /tmp/vssd.log
 kill "$vssd"
 wait "$vssd"
 check daemon-exit [ $? -eq 0 ]
+umount /mnt/dm
+lis-fs-test dm-remove lisdm
+losetup -d "$dmlo"
 umount /mnt/loop
 umount /mnt/part
 umount /mnt/e2
