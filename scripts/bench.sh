@@ -31,7 +31,8 @@ rc=$?
 # page allocation/free (balloon) or add_memory() (hot-add) in the same run.
 cat "$LIS_LOGS"/integration-*-10-ring.console \
 	"$LIS_LOGS"/integration-*-20-dm.console \
-	"$LIS_LOGS"/integration-*-40-vss.console 2>/dev/null | tr -d '\r' |
+	"$LIS_LOGS"/integration-*-40-vss.console \
+	"$LIS_LOGS"/integration-*-41-vss-many.console 2>/dev/null | tr -d '\r' |
 awk -v out="$OUT/results.json" '
 function val(key,   i, kv) {
 	for (i = 3; i <= NF; i++) {

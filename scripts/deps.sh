@@ -28,8 +28,8 @@ PACKAGES=(
 	sparse
 	# guests
 	qemu-system-x86 busybox-static
-	# dkms builds, file systems for scenarios
-	dkms e2fsprogs xfsprogs
+	# dkms builds, file systems for scenarios (and their checks)
+	dkms e2fsprogs xfsprogs btrfs-progs
 	# the host agent of backup scenarios (QMP)
 	python3
 	# fuzzers (libFuzzer runtime)

@@ -37,8 +37,9 @@
 #                             QEMU: it copies the disks with QMP
 #                             drive-backup when the guest asks (host_copy
 #                             in lib.sh), and each copy's file system check
-#                             (e2fsck -fn, xfs_repair -n, no journal
-#                             replay) is a result copy-<tag>-disk<N>-<want>
+#                             (e2fsck -fn, xfs_repair -n, btrfs check
+#                             --readonly, no journal replay) is a result
+#                             copy-<tag>-disk<N>-<want>
 # The guest's /usr/bin holds lis's tools: the executable scripts at the
 # top of tools/, and tools/bin/* when tools/Makefile exists (built once,
 # statically: result tools-build).
@@ -276,6 +277,9 @@ agent_start()
 #         dirty if the log (xfs_logprint -t) holds any item but the
 #         superblock buffer, or xfs_repair -n finds any problem besides
 #         the lazily counted superblock counters.
+#   btrfs: dirty if "btrfs check --readonly" finds anything.  btrfs is
+#         copy-on-write: a copy of a live btrfs is normally clean too,
+#         so for btrfs only held writes prove a freeze.
 copy_state()
 {
 	local fs=$1 img=$2 out rc items
@@ -309,6 +313,14 @@ copy_state()
 			'^Phase |^        - |^No modify flag|host filesystem geometry|^Repair may fail|^the image and the host|^ALERT: The filesystem has valuable|^ignored because the -n|^Expect spurious|^which may be resolved|^sb_(fdblocks|icount|ifree|frextents) [0-9]+, counted [0-9]+$|^$')
 		if [ -n "$out" ]; then
 			echo "dirty: xfs_repair -n: $(head -n 5 <<<"$out" | tr '\n' ' ')"
+			return
+		fi
+		;;
+	btrfs)
+		out=$(btrfs check --readonly "$img" 2>&1)
+		rc=$?
+		if [ "$rc" -ne 0 ]; then
+			echo "dirty: btrfs check --readonly exited with $rc: $(tail -n 5 <<<"$out" | tr '\n' ' ')"
 			return
 		fi
 		;;

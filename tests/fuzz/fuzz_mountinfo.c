@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target for lis-vssd's mountinfo parser and freeze planner
- * (tools/lis-vssd/mountinfo.c, plan.c).
+ * (tools/lis-vssd/mountinfo.c, plan.c, reach.c).
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *	-fno-sanitize-recover=all -Iinclude <this file>
@@ -14,12 +14,15 @@
  *
  * Invariants: every parsed mount has all its strings; a plan orders each
  * mount it chose to freeze exactly once, and only those; it never freezes
- * a read-only, pseudo, network or non-directory mount, nor two mounts of
- * one superblock; a loop-mounted file system comes before the frozen file
- * system holding its image; a refused plan (-ELOOP) is empty.
+ * a read-only, pseudo, network or non-directory mount, nor one reached
+ * only through a network mount, nor two mounts of one superblock; a
+ * loop-mounted file system comes before the frozen file system holding
+ * its image (found by path in the table); a refused plan (-ELOOP) is
+ * empty.
  */
 #include "../../tools/lis-vssd/mountinfo.c"
 #include "../../tools/lis-vssd/plan.c"
+#include "../../tools/lis-vssd/reach.c"
 
 #include "fuzz_input.h"
 
@@ -52,6 +55,7 @@ static void check_plan(const struct vssd_mounts *ms,
 		CHECK(!m->read_only && pr[k].is_dir);
 		CHECK(!vssd_fstype_pseudo(m->fstype));
 		CHECK(!vssd_fstype_network(m->fstype));
+		CHECK(pl->before[k] < (long)ms->nr);
 	}
 	for (i = 0; i < ms->nr; i++) {
 		if (!rank[i])
@@ -60,10 +64,13 @@ static void check_plan(const struct vssd_mounts *ms,
 			if (!rank[j] || i == j)
 				continue;
 			CHECK(!same_sb(&ms->m[i], &ms->m[j]));
-			if (pr[i].has_backing &&
-			    pr[i].backing_major == ms->m[j].major &&
-			    pr[i].backing_minor == ms->m[j].minor)
-				CHECK(rank[i] < rank[j]);
+			if (pr[i].nr_backing) {
+				long h = vssd_resolve(ms, pr[i].backing[0].file,
+						      NULL, NULL);
+
+				if (h >= 0 && same_sb(&ms->m[h], &ms->m[j]))
+					CHECK(rank[i] < rank[j]);
+			}
 		}
 	}
 	free(rank);
@@ -73,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
 	struct vssd_mounts ms = { 0 };
+	struct vssd_backing *bk;
 	struct vssd_probe *pr;
 	struct vssd_plan pl;
 	unsigned int seed;
@@ -95,16 +103,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	pr = calloc(ms.nr ? ms.nr : 1, sizeof(*pr));
 	CHECK(pr);
+	bk = calloc(ms.nr ? ms.nr : 1, sizeof(*bk));
+	CHECK(bk);
 	for (i = 0; i < ms.nr; i++) {
 		unsigned int r = next(&seed);
 
 		pr[i].is_dir = r % 8 != 0;
+		pr[i].reached = r % 5 != 0;
 		if (r % 3 == 0) {
 			const struct vssd_mount *t = &ms.m[next(&seed) % ms.nr];
 
-			pr[i].has_backing = true;
-			pr[i].backing_major = t->major;
-			pr[i].backing_minor = t->minor;
+			/* a file in (or below) another mount's directory */
+			bk[i].dev = "loop0";
+			bk[i].file = r % 2 ? t->mount_point : "/img";
+			pr[i].backing = &bk[i];
+			pr[i].nr_backing = 1;
 		}
 	}
 	err = vssd_plan(&ms, pr, &pl);
@@ -115,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_plan(&ms, pr, &pl);
 		vssd_plan_free(&pl);
 	}
+	free(bk);
 	free(pr);
 	vssd_mounts_free(&ms);
 	return 0;

@@ -2,22 +2,26 @@
 /*
  * lis-vssd: freezing and thawing through /dev/lis_vss.
  *
- * vssd_freeze() reads the mount table, asks the planner what to freeze,
- * opens every chosen mount point first (nothing is looked up once the
- * first file system is frozen), then hands the descriptors to the kernel
- * one by one with LIS_VSS_IOC_FREEZE_FD, in the planner's order.  The
- * kernel keeps the stack of what it froze for us and thaws it in reverse
- * with LIS_VSS_IOC_THAW_ALL, or by itself if we die.
+ * vssd_freeze() reads the mount table, reaches the mounts the planner
+ * may choose (probe.c: by mount ID, never through a file system that may
+ * hang), asks the planner what to freeze, opens every chosen file system
+ * first (nothing is looked up once the first one is frozen), then hands
+ * the descriptors to the kernel one by one with LIS_VSS_IOC_FREEZE_FD,
+ * in the planner's order.  The kernel keeps the stack of what it froze
+ * for us and thaws it in reverse with LIS_VSS_IOC_THAW_ALL, or by itself
+ * if we die.
  *
  * Per file system, the kernel's answer decides:
  *   0           frozen by us: counted, thawed by us
  *   EBUSY       frozen by someone else (fsfreeze): left alone, not
  *               counted, never thawed by us
- *   EOPNOTSUPP  the file system cannot freeze: skipped
- *   EROFS       read-only by now: skipped
- *   EALREADY    the same superblock, already frozen by us: skipped
- *   anything else fails the whole freeze: what we froze is thawed and
- *   the error goes back to the host.
+ *   EOPNOTSUPP  the file system type cannot freeze: nothing to do
+ *   EROFS       read-only by now: nothing to do
+ *   EALREADY    the same superblock, already frozen by us
+ *   anything else fails the whole freeze.  Whether the host is told
+ *   success is decided in one place, window.c, when the window opens: a
+ *   file system that could not be reached fails it as well.  On failure
+ *   what we froze is thawed and the error goes back to the host.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <linux/lis_vss.h>
@@ -35,6 +37,9 @@
 #include "log.h"
 #include "mountinfo.h"
 #include "plan.h"
+#include "probe.h"
+#include "reach.h"
+#include "window.h"
 
 #define MOUNTINFO_MAX	(16 << 20)
 
@@ -83,71 +88,10 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static bool worth_probing(const struct vssd_mount *m)
-{
-	return !m->read_only && !vssd_fstype_pseudo(m->fstype) &&
-	       !vssd_fstype_network(m->fstype) &&
-	       (m->major || !strcmp(m->fstype, "btrfs"));
-}
-
-/* probe_loop: the st_dev of a loop device's backing file, if it is one. */
-static void probe_loop(const struct vssd_mount *m, struct vssd_probe *p)
-{
-	char path[64], file[4096];
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop/backing_file",
-		 m->major, m->minor);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, file, sizeof(file) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	file[n] = '\0';
-	file[strcspn(file, "\n")] = '\0';
-	if (stat(file, &st)) {
-		warn("%s: loop device %u:%u: backing file %s: %s",
-		     m->mount_point, m->major, m->minor, file, strerror(errno));
-		return;
-	}
-	p->has_backing = true;
-	p->backing_major = major(st.st_dev);
-	p->backing_minor = minor(st.st_dev);
-	dbg("%s: on loop device %u:%u, backing file %s on %u:%u",
-	    m->mount_point, m->major, m->minor, file, p->backing_major,
-	    p->backing_minor);
-}
-
-/* probe: look at each mount the planner may choose. */
-static struct vssd_probe *probe(const struct vssd_mounts *ms)
-{
-	struct vssd_probe *p = calloc(ms->nr ? ms->nr : 1, sizeof(*p));
-	size_t i;
-
-	if (!p)
-		return NULL;
-	for (i = 0; i < ms->nr; i++) {
-		struct stat st;
-
-		p[i].is_dir = true;
-		if (!worth_probing(&ms->m[i]))
-			continue;
-		if (!stat(ms->m[i].mount_point, &st))
-			p[i].is_dir = S_ISDIR(st.st_mode);
-		probe_loop(&ms->m[i], &p[i]);
-	}
-	return p;
-}
-
 /* load: the mount table, probed and planned. */
 static int load(const char *mountinfo, struct vssd_mounts *ms,
-		struct vssd_plan *plan)
+		struct vssd_probed *pd, struct vssd_plan *plan)
 {
-	struct vssd_probe *pr;
 	size_t len, bad;
 	char *text;
 	int ret;
@@ -165,20 +109,46 @@ static int load(const char *mountinfo, struct vssd_mounts *ms,
 		goto out_free;
 	if (bad)
 		warn("%s: %zu malformed lines ignored", mountinfo, bad);
-	pr = probe(ms);
-	if (!pr) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	ret = vssd_plan(ms, pr, plan);
-	free(pr);
-	if (ret == -ELOOP)
-		err("loop devices back each other in a cycle: no safe freeze order");
+	ret = vssd_probe_all(ms, pd);
 	if (ret)
 		goto out_free;
+	ret = vssd_plan(ms, pd->p, plan);
+	if (ret == -ELOOP)
+		err("loop devices back each other in a cycle: no safe freeze order, nothing frozen");
+	if (ret)
+		goto out_probe;
 	return 0;
+out_probe:
+	vssd_probe_free(pd);
 out_free:
 	vssd_mounts_free(ms);
+	return ret;
+}
+
+/*
+ * why_unreached: in @buf, why planned mount @i has no descriptor, and
+ * the errno to answer with.
+ */
+static int why_unreached(const struct vssd_mounts *ms,
+			 const struct vssd_probed *pd, size_t i, char *buf,
+			 size_t size)
+{
+	size_t *hops = calloc(ms->nr ? ms->nr : 1, sizeof(*hops));
+	long blocker = -1;
+	size_t nr;
+	int ret;
+
+	ret = hops ? vssd_reach(ms, i, hops, &nr, &blocker) : -ENOMEM;
+	free(hops);
+	if (ret == -EXDEV && blocker >= 0) {
+		snprintf(buf, size, "hidden under %s (%s %u:%u), and no other mount of it can be reached",
+			 ms->m[blocker].mount_point, ms->m[blocker].fstype,
+			 ms->m[blocker].major, ms->m[blocker].minor);
+		return -EXDEV;
+	}
+	if (!ret)
+		ret = pd->error[i] ? pd->error[i] : -ENOENT;
+	snprintf(buf, size, "cannot be reached: %s", strerror(-ret));
 	return ret;
 }
 
@@ -187,33 +157,67 @@ out_free:
  * @mountinfo: the mount table to read
  *
  * One line per mount: the verdict (freeze with its rank, or skip-*), the
- * mount point, the type and major:minor.
+ * mount point, the type and major:minor; for a file system frozen early
+ * because a loop device below it has its backing file on another, which
+ * one and why; for one that cannot be reached, why (a backup would fail).
  *
  * Return: 0 or -errno.
  */
 int vssd_print_plan(const char *mountinfo)
 {
+	struct vssd_probed pd;
 	struct vssd_mounts ms;
 	struct vssd_plan plan;
+	char why[512];
 	size_t i;
 	int ret;
 
-	ret = load(mountinfo, &ms, &plan);
+	ret = load(mountinfo, &ms, &pd, &plan);
 	if (ret)
 		return ret;
 	for (i = 0; i < plan.nr_order; i++) {
-		const struct vssd_mount *m = &ms.m[plan.order[i]];
+		size_t k = plan.order[i];
+		const struct vssd_mount *m = &ms.m[k];
 
-		printf("freeze %zu %s %s %u:%u\n", i + 1, m->mount_point,
+		printf("freeze %zu %s %s %u:%u", i + 1, m->mount_point,
 		       m->fstype, m->major, m->minor);
+		if (plan.before[k] >= 0) {
+			const struct vssd_backing *b =
+				&pd.p[k].backing[plan.before_via[k]];
+
+			printf(" before %s (%s backing file %s)",
+			       ms.m[plan.before[k]].mount_point, b->dev,
+			       b->file);
+		}
+		if (!pd.p[k].reached) {
+			why_unreached(&ms, &pd, k, why, sizeof(why));
+			printf(" unreachable: %s: a backup would fail", why);
+		}
+		printf("\n");
 	}
-	for (i = 0; i < ms.nr; i++)
-		if (plan.verdict[i] != VSSD_FREEZE)
-			printf("%s - %s %s %u:%u\n",
-			       vssd_verdict_name(plan.verdict[i]),
-			       ms.m[i].mount_point, ms.m[i].fstype,
-			       ms.m[i].major, ms.m[i].minor);
+	for (i = 0; i < ms.nr; i++) {
+		size_t nr;
+		long blocker;
+
+		if (plan.verdict[i] == VSSD_FREEZE)
+			continue;
+		printf("%s - %s %s %u:%u", vssd_verdict_name(plan.verdict[i]),
+		       ms.m[i].mount_point, ms.m[i].fstype, ms.m[i].major,
+		       ms.m[i].minor);
+		if (plan.verdict[i] == VSSD_SKIP_BELOW) {
+			size_t *hops = calloc(ms.nr, sizeof(*hops));
+
+			if (hops && vssd_reach(&ms, i, hops, &nr, &blocker) ==
+			    -EREMOTE)
+				printf(" below %s (%s)",
+				       ms.m[blocker].mount_point,
+				       ms.m[blocker].fstype);
+			free(hops);
+		}
+		printf("\n");
+	}
 	vssd_plan_free(&plan);
+	vssd_probe_free(&pd);
 	vssd_mounts_free(&ms);
 	return 0;
 }
@@ -229,8 +233,14 @@ static void forget(struct vssd_frozen *fr)
 	fr->nr = 0;
 }
 
-/* open_all: a descriptor per planned mount, -1 for those unreachable. */
-static int *open_all(const struct vssd_mounts *ms, const struct vssd_plan *plan)
+/*
+ * open_all: a descriptor to freeze through per planned mount (-1 where
+ * none), opened from the probe's descriptor of the mount's root, never
+ * by path; @st says what became of each.
+ */
+static int *open_all(const struct vssd_mounts *ms,
+		     const struct vssd_probed *pd,
+		     const struct vssd_plan *plan, struct vssd_fs_state *st)
 {
 	int *fds = calloc(plan->nr_order ? plan->nr_order : 1, sizeof(*fds));
 	size_t i;
@@ -238,23 +248,27 @@ static int *open_all(const struct vssd_mounts *ms, const struct vssd_plan *plan)
 	if (!fds)
 		return NULL;
 	for (i = 0; i < plan->nr_order; i++) {
-		const struct vssd_mount *m = &ms->m[plan->order[i]];
-		struct stat st;
+		size_t k = plan->order[i];
+		char why[512];
 
-		fds[i] = open(m->mount_point,
-			      O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
-		if (fds[i] < 0) {
-			warn("%s: cannot open: %s: not frozen", m->mount_point,
-			     strerror(errno));
+		fds[i] = -1;
+		if (pd->fd[k] < 0) {
+			st[i].outcome = VSSD_UNREACHABLE;
+			st[i].error = -why_unreached(ms, pd, k, why,
+						     sizeof(why));
+			err("%s (%s %u:%u): %s: the backup fails",
+			    ms->m[k].mount_point, ms->m[k].fstype,
+			    ms->m[k].major, ms->m[k].minor, why);
 			continue;
 		}
-		/* Another file system mounted over it hides this one. */
-		if (fstat(fds[i], &st) || major(st.st_dev) != m->major ||
-		    minor(st.st_dev) != m->minor) {
-			warn("%s: hidden by another mount on top: %u:%u not frozen",
-			     m->mount_point, m->major, m->minor);
-			close(fds[i]);
-			fds[i] = -1;
+		fds[i] = openat(pd->fd[k], ".",
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
+		if (fds[i] < 0) {
+			st[i].outcome = VSSD_UNREACHABLE;
+			st[i].error = errno;
+			err("%s (%s %u:%u): cannot open: %s: the backup fails",
+			    ms->m[k].mount_point, ms->m[k].fstype,
+			    ms->m[k].major, ms->m[k].minor, strerror(errno));
 		}
 	}
 	return fds;
@@ -270,34 +284,77 @@ static void close_all(int *fds, size_t n)
 	free(fds);
 }
 
+/* note: log what the kernel said about planned mount @m. */
+static void note(const struct vssd_mount *m, const struct vssd_fs_state *st)
+{
+	switch (st->outcome) {
+	case VSSD_FROZEN:
+		info("froze %s (%s %u:%u)", m->mount_point, m->fstype,
+		     m->major, m->minor);
+		break;
+	case VSSD_FROZEN_BY_OTHER:
+		warn("%s: already frozen by someone else: left as it is, not thawed by us",
+		     m->mount_point);
+		break;
+	case VSSD_CANNOT_FREEZE:
+		warn("%s: %s cannot be frozen: skipped", m->mount_point,
+		     m->fstype);
+		break;
+	case VSSD_NOW_READONLY:
+		info("%s: read-only: skipped", m->mount_point);
+		break;
+	case VSSD_SAME_SB:
+		info("%s: same file system as one already frozen",
+		     m->mount_point);
+		break;
+	default:
+		break;
+	}
+}
+
 /**
- * vssd_freeze() - freeze every freezable file system, children first
+ * vssd_freeze() - freeze every file system the plan chose, in its order
  * @dev: the open /dev/lis_vss
  * @mountinfo: the mount table to read
  * @fr: receives what we froze; @fr->active is set once anything may be
  *	frozen, and logs are held from then until vssd_thaw()
  *
- * On failure, whatever was frozen is thawed again before returning, and
- * logs are released.
+ * Succeeds only if every file system the plan chose is frozen when it
+ * returns (window.c says what counts); else whatever was frozen is thawed
+ * again, the log names the file system and why, and logs are released.
+ * A file system known not to be freezable before the first freeze (it
+ * cannot be reached) fails the backup with nothing frozen.
  *
  * Return: the number of file systems frozen by us, or -errno.
  */
 int vssd_freeze(int dev, const char *mountinfo, struct vssd_frozen *fr)
 {
+	size_t i, busy = 0, unsupported = 0;
+	struct vssd_fs_state *st = NULL;
+	struct vssd_probed pd;
 	struct vssd_mounts ms;
 	struct vssd_plan plan;
-	size_t i, busy = 0, unsupported = 0;
-	int *fds, ret;
+	int *fds = NULL, ret;
+	long bad;
 
 	forget(fr);
-	ret = load(mountinfo, &ms, &plan);
+	ret = load(mountinfo, &ms, &pd, &plan);
 	if (ret)
 		return ret;
-	fds = open_all(&ms, &plan);
+	st = calloc(plan.nr_order ? plan.nr_order : 1, sizeof(*st));
 	fr->points = calloc(plan.nr_order ? plan.nr_order : 1,
 			    sizeof(*fr->points));
-	if (!fds || !fr->points) {
+	if (st)
+		fds = open_all(&ms, &pd, &plan, st);
+	if (!st || !fds || !fr->points) {
 		ret = -ENOMEM;
+		goto out_free;
+	}
+	bad = vssd_window_check(st, plan.nr_order, false);
+	if (bad >= 0) {
+		ret = -st[bad].error;
+		err("nothing frozen: the backup would not hold %s",
+		    ms.m[plan.order[bad]].mount_point);
 		goto out_free;
 	}
 
@@ -306,45 +363,38 @@ int vssd_freeze(int dev, const char *mountinfo, struct vssd_frozen *fr)
 	fr->active = true;
 	for (i = 0; i < plan.nr_order; i++) {
 		const struct vssd_mount *m = &ms.m[plan.order[i]];
+		char *point = strdup(m->mount_point);
 		__s32 fd = fds[i];
+		int e;
 
-		if (fd < 0)
-			continue;
-		if (!ioctl(dev, LIS_VSS_IOC_FREEZE_FD, &fd)) {
-			fr->points[fr->nr] = strdup(m->mount_point);
-			if (!fr->points[fr->nr]) {
-				ret = -ENOMEM;
-				goto out_thaw;
-			}
-			fr->nr++;
-			info("froze %s (%s %u:%u)", m->mount_point, m->fstype,
-			     m->major, m->minor);
-			continue;
-		}
-		switch (errno) {
-		case EBUSY:
-			busy++;
-			warn("%s: already frozen by someone else: left as it is, not thawed by us",
-			     m->mount_point);
-			break;
-		case EOPNOTSUPP:
-			unsupported++;
-			warn("%s: %s cannot be frozen: skipped", m->mount_point,
-			     m->fstype);
-			break;
-		case EROFS:
-			info("%s: read-only: skipped", m->mount_point);
-			break;
-		case EALREADY:
-			info("%s: same file system as one already frozen",
-			     m->mount_point);
-			break;
-		default:
-			ret = -errno;
-			err("%s: freeze failed: %s", m->mount_point,
-			    strerror(errno));
+		if (!point) {
+			ret = -ENOMEM;
 			goto out_thaw;
 		}
+		e = ioctl(dev, LIS_VSS_IOC_FREEZE_FD, &fd) ? errno : 0;
+		st[i].outcome = vssd_outcome_of(e);
+		st[i].error = e;
+		note(m, &st[i]);
+		if (st[i].outcome == VSSD_FROZEN)
+			fr->points[fr->nr++] = point;
+		else
+			free(point);
+		busy += st[i].outcome == VSSD_FROZEN_BY_OTHER;
+		unsupported += st[i].outcome == VSSD_CANNOT_FREEZE;
+		if (st[i].outcome == VSSD_FAILED)
+			break;
+	}
+	/* The window opens now: the one check of the invariant. */
+	bad = vssd_window_check(st, plan.nr_order, true);
+	if (bad >= 0) {
+		const struct vssd_mount *m = &ms.m[plan.order[bad]];
+
+		ret = st[bad].error ? -st[bad].error : -EIO;
+		vssd_thaw(dev, fr);
+		err("%s (%s %u:%u): %s: %s: the backup fails, everything thawed",
+		    m->mount_point, m->fstype, m->major, m->minor,
+		    vssd_outcome_name(st[bad].outcome), strerror(-ret));
+		goto out_free;
 	}
 	info("frozen: %zu file systems by us, %zu already frozen, %zu cannot freeze",
 	     fr->nr, busy, unsupported);
@@ -356,7 +406,9 @@ out_thaw:
 out_free:
 	if (fds)
 		close_all(fds, plan.nr_order);
+	free(st);
 	vssd_plan_free(&plan);
+	vssd_probe_free(&pd);
 	vssd_mounts_free(&ms);
 	return ret;
 }

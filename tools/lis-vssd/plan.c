@@ -11,24 +11,36 @@
  *    except btrfs, which always reports an anonymous device;
  * 4. mount points that are not directories (bind-mounted files) are
  *    skipped: the kernel freezes through a directory descriptor;
- * 5. of several mounts of one superblock (bind mounts: same major:minor)
- *    only one is kept: the one showing the file system's root, else the
- *    shallowest, else the first in the table.
+ * 5. mounts whose mount point can only be reached by looking names up
+ *    in a network, FUSE or autofs mount are skipped (reach.c): such a
+ *    lookup may never return, and the file system above them is not
+ *    frozen either;
+ * 6. of several mounts of one superblock (same major:minor in mountinfo,
+ *    which is the superblock's device number) only one is kept: one the
+ *    daemon can reach (not hidden under another mount), then the one
+ *    showing the file system's root, else the shallowest, else the
+ *    first in the table.
  *
- * Order: a file system on a loop device whose backing file lives on
+ * Order: a file system with a loop device below it (directly, or under a
+ * partition, device-mapper or md device) whose backing file lives on
  * another frozen file system must be frozen before that one, or flushing
  * it would write into a frozen file system and hang: these are hard
- * constraints (a cycle of them is refused with -ELOOP).  A mount must
- * also be frozen before the file system it is mounted on (children
- * before parents), unless that contradicts the loop rule, in which case
- * only the loop rule holds.  Among the file systems free to go next, the
- * deepest in the mount tree goes first, then the one mounted last.
+ * constraints (a cycle of them is refused with -ELOOP).  Which file
+ * system holds a backing file is found from the mount table alone
+ * (vssd_resolve()), never by a lookup, and by superblock, so that a
+ * btrfs subvolume or a bind mount holding the file counts as its file
+ * system.  A mount must also be frozen before the file system it is
+ * mounted on (children before parents), unless that contradicts the
+ * loop rule, in which case only the loop rule holds.  Among the file
+ * systems free to go next, the deepest in the mount tree goes first,
+ * then the one mounted last.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan.h"
+#include "reach.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -103,6 +115,8 @@ const char *vssd_verdict_name(enum vssd_verdict v)
 		return "skip-notdir";
 	case VSSD_SKIP_DUP:
 		return "skip-bind";
+	case VSSD_SKIP_BELOW:
+		return "skip-below-network";
 	}
 	return "unknown";
 }
@@ -141,9 +155,13 @@ static unsigned int depth(const struct vssd_mounts *ms, size_t i)
 	return d;
 }
 
-static enum vssd_verdict filter(const struct vssd_mount *m,
-				const struct vssd_probe *probe)
+static enum vssd_verdict filter(const struct vssd_mounts *ms, size_t i,
+				const struct vssd_probe *probe, size_t *hops)
 {
+	const struct vssd_mount *m = &ms->m[i];
+	size_t nr;
+	long blocker;
+
 	if (m->read_only)
 		return VSSD_SKIP_RO;
 	if (vssd_fstype_pseudo(m->fstype))
@@ -152,6 +170,8 @@ static enum vssd_verdict filter(const struct vssd_mount *m,
 		return VSSD_SKIP_NETWORK;
 	if (m->major == 0 && strcmp(m->fstype, "btrfs"))
 		return VSSD_SKIP_NODEV;
+	if (vssd_reach(ms, i, hops, &nr, &blocker) == -EREMOTE)
+		return VSSD_SKIP_BELOW;
 	if (probe && !probe->is_dir)
 		return VSSD_SKIP_NOTDIR;
 	return VSSD_FREEZE;
@@ -159,11 +179,13 @@ static enum vssd_verdict filter(const struct vssd_mount *m,
 
 /* better: whether mount @a is a better representative of its superblock. */
 static bool better(const struct vssd_mounts *ms, const unsigned int *dep,
-		   size_t a, size_t b)
+		   const bool *reach, size_t a, size_t b)
 {
 	bool ra = !strcmp(ms->m[a].root, "/");
 	bool rb = !strcmp(ms->m[b].root, "/");
 
+	if (reach[a] != reach[b])
+		return reach[a];
 	if (ra != rb)
 		return ra;
 	if (dep[a] != dep[b])
@@ -182,10 +204,15 @@ static bool same_sb(const struct vssd_mount *a, const struct vssd_mount *b)
  *	another superblock, or -1
  * @tree: whether children must precede their parents (else only the
  *	loop rule holds)
+ * @held: per mount, from @held[@off[i]] on, @probe[i].nr_backing
+ *	entries: the mount holding each backing file, or -1
+ * @off: per mount, where its entries of @held start
  */
 struct edges {
 	long *anc;
 	bool tree;
+	long *held;
+	size_t *off;
 };
 
 /* rep: the frozen mount that stands for mount @i's superblock, or -1. */
@@ -230,6 +257,27 @@ static void ancestors(const struct vssd_mounts *ms,
 	}
 }
 
+/*
+ * backs: the index into @probe[a].backing of a loop device under @a whose
+ * backing file is on @b's superblock, or -1.
+ */
+static long backs(const struct vssd_mounts *ms,
+		  const struct vssd_probe *probe, const struct edges *e,
+		  size_t a, size_t b)
+{
+	size_t k;
+
+	if (!probe)
+		return -1;
+	for (k = 0; k < probe[a].nr_backing; k++) {
+		long h = e->held[e->off[a] + k];
+
+		if (h >= 0 && same_sb(&ms->m[h], &ms->m[b]))
+			return (long)k;
+	}
+	return -1;
+}
+
 /* must_precede: whether frozen mount @a must be frozen before @b. */
 static bool must_precede(const struct vssd_mounts *ms,
 			 const struct vssd_probe *probe,
@@ -239,9 +287,58 @@ static bool must_precede(const struct vssd_mounts *ms,
 		return false;
 	if (e->tree && e->anc[a] == (long)b)
 		return true;
-	return probe && probe[a].has_backing &&
-	       probe[a].backing_major == ms->m[b].major &&
-	       probe[a].backing_minor == ms->m[b].minor;
+	return backs(ms, probe, e, a, b) >= 0;
+}
+
+/* holders: where each backing file of each mount is (e->held, e->off). */
+static int holders(const struct vssd_mounts *ms,
+		   const struct vssd_probe *probe, struct edges *e)
+{
+	size_t i, k, total = 0;
+
+	e->off = calloc(ms->nr ? ms->nr : 1, sizeof(*e->off));
+	if (!e->off)
+		return -ENOMEM;
+	for (i = 0; probe && i < ms->nr; i++) {
+		e->off[i] = total;
+		total += probe[i].nr_backing;
+	}
+	e->held = calloc(total ? total : 1, sizeof(*e->held));
+	if (!e->held)
+		return -ENOMEM;
+	for (i = 0; probe && i < ms->nr; i++)
+		for (k = 0; k < probe[i].nr_backing; k++)
+			e->held[e->off[i] + k] =
+				vssd_resolve(ms, probe[i].backing[k].file,
+					     NULL, NULL);
+	return 0;
+}
+
+/* explain: for --plan and the log, which mount each one goes before. */
+static void explain(const struct vssd_mounts *ms,
+		    const struct vssd_probe *probe, const struct edges *e,
+		    struct vssd_plan *plan)
+{
+	size_t i, j;
+
+	for (i = 0; i < ms->nr; i++) {
+		plan->before[i] = -1;
+		if (plan->verdict[i] != VSSD_FREEZE)
+			continue;
+		for (j = 0; j < ms->nr; j++) {
+			long k;
+
+			if (j == i || plan->verdict[j] != VSSD_FREEZE ||
+			    same_sb(&ms->m[i], &ms->m[j]))
+				continue;
+			k = backs(ms, probe, e, i, j);
+			if (k >= 0) {
+				plan->before[i] = (long)j;
+				plan->before_via[i] = (size_t)k;
+				break;
+			}
+		}
+	}
 }
 
 /*
@@ -306,7 +403,7 @@ out_free:
  * vssd_plan() - decide what to freeze, and in which order
  * @ms: the mount table
  * @probe: one entry per mount, or NULL (every mount point a directory,
- *	no loop devices)
+ *	reached when the table says it can be, no loop devices)
  * @plan: receives the plan; free it with vssd_plan_free()
  *
  * Return: 0; -ELOOP if loop devices back each other in a cycle, so that
@@ -316,21 +413,31 @@ out_free:
 int vssd_plan(const struct vssd_mounts *ms, const struct vssd_probe *probe,
 	      struct vssd_plan *plan)
 {
-	size_t n = ms->nr ? ms->nr : 1, i, j;
-	struct edges e;
-	int err;
+	size_t n = ms->nr ? ms->nr : 1, i, j, nr;
+	struct edges e = { 0 };
+	size_t *hops = NULL;
+	bool *reach = NULL;
+	long blocker;
+	int err = -ENOMEM;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->verdict = calloc(n, sizeof(*plan->verdict));
 	plan->order = calloc(n, sizeof(*plan->order));
 	plan->depth = calloc(n, sizeof(*plan->depth));
-	if (!plan->verdict || !plan->order || !plan->depth) {
-		err = -ENOMEM;
+	plan->before = calloc(n, sizeof(*plan->before));
+	plan->before_via = calloc(n, sizeof(*plan->before_via));
+	hops = calloc(n, sizeof(*hops));
+	reach = calloc(n, sizeof(*reach));
+	e.anc = calloc(n, sizeof(*e.anc));
+	if (!plan->verdict || !plan->order || !plan->depth || !plan->before ||
+	    !plan->before_via || !hops || !reach || !e.anc)
 		goto out_free;
-	}
 	for (i = 0; i < ms->nr; i++) {
 		plan->depth[i] = depth(ms, i);
-		plan->verdict[i] = filter(&ms->m[i], probe ? &probe[i] : NULL);
+		plan->verdict[i] = filter(ms, i, probe ? &probe[i] : NULL,
+					  hops);
+		reach[i] = !vssd_reach(ms, i, hops, &nr, &blocker) &&
+			   (!probe || probe[i].reached);
 	}
 	/* One representative per superblock. */
 	for (i = 0; i < ms->nr; i++) {
@@ -340,22 +447,20 @@ int vssd_plan(const struct vssd_mounts *ms, const struct vssd_probe *probe,
 			if (j == i || plan->verdict[j] != VSSD_FREEZE ||
 			    !same_sb(&ms->m[i], &ms->m[j]))
 				continue;
-			if (better(ms, plan->depth, j, i)) {
+			if (better(ms, plan->depth, reach, j, i)) {
 				plan->verdict[i] = VSSD_SKIP_DUP;
 				break;
 			}
 		}
 	}
+	err = holders(ms, probe, &e);
+	if (err)
+		goto out_free;
 	/*
 	 * Children before parents, and images before their holders; if the
 	 * two rules contradict each other (an image's holder mounted below
 	 * the image), the loop rule alone decides, depth breaking ties.
 	 */
-	e.anc = calloc(n, sizeof(*e.anc));
-	if (!e.anc) {
-		err = -ENOMEM;
-		goto out_free;
-	}
 	ancestors(ms, plan, e.anc);
 	e.tree = true;
 	err = order(ms, probe, &e, plan);
@@ -363,12 +468,18 @@ int vssd_plan(const struct vssd_mounts *ms, const struct vssd_probe *probe,
 		e.tree = false;
 		err = order(ms, probe, &e, plan);
 	}
-	free(e.anc);
 	if (err)
 		goto out_free;
-	return 0;
+	explain(ms, probe, &e, plan);
+	goto out_edges;
 out_free:
 	vssd_plan_free(plan);
+out_edges:
+	free(e.held);
+	free(e.off);
+	free(e.anc);
+	free(reach);
+	free(hops);
 	return err;
 }
 
@@ -381,5 +492,7 @@ void vssd_plan_free(struct vssd_plan *plan)
 	free(plan->verdict);
 	free(plan->order);
 	free(plan->depth);
+	free(plan->before);
+	free(plan->before_via);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -13,17 +13,29 @@
 #include "mountinfo.h"
 
 /**
+ * struct vssd_backing - a loop device under a mounted file system
+ * @dev: the loop device's name ("loop0")
+ * @file: its backing file, as sysfs names it (an absolute path)
+ */
+struct vssd_backing {
+	char *dev;
+	char *file;
+};
+
+/**
  * struct vssd_probe - what the caller found out about one mount
  * @is_dir: the mount point is a directory (false for a bind-mounted file)
- * @has_backing: the mounted device is a loop device backed by a file
- * @backing_major: st_dev major of that backing file's file system
- * @backing_minor: st_dev minor of that backing file's file system
+ * @reached: a walk that crossed no file system that may hang landed on
+ *	this very mount (its mount ID); false if it was not tried
+ * @backing: the loop devices found under the mounted device, directly or
+ *	through partitions, device-mapper or md (sysfs "slaves")
+ * @nr_backing: how many
  */
 struct vssd_probe {
 	bool is_dir;
-	bool has_backing;
-	unsigned int backing_major;
-	unsigned int backing_minor;
+	bool reached;
+	struct vssd_backing *backing;
+	size_t nr_backing;
 };
 
 /* Why a mount is or is not frozen. */
@@ -35,6 +47,7 @@ enum vssd_verdict {
 	VSSD_SKIP_NODEV,	/* no block device (st_dev major 0) */
 	VSSD_SKIP_NOTDIR,	/* a bind-mounted file, not a directory */
 	VSSD_SKIP_DUP,		/* another mount of the same superblock */
+	VSSD_SKIP_BELOW,	/* reached only through a network/FUSE mount */
 };
 
 /**
@@ -46,12 +59,19 @@ enum vssd_verdict {
  *	exact reverse.
  * @nr_order: length of @order
  * @depth: one per mount: its depth in the mount tree (root 0)
+ * @before: one per mount: for a frozen mount with a loop device below
+ *	it, the frozen mount holding that device's backing file (which
+ *	it is frozen before), else -1
+ * @before_via: the index into the mount's probe backing[] of that loop
+ *	device
  */
 struct vssd_plan {
 	enum vssd_verdict *verdict;
 	size_t *order;
 	size_t nr_order;
 	unsigned int *depth;
+	long *before;
+	size_t *before_via;
 };
 
 int vssd_plan(const struct vssd_mounts *ms, const struct vssd_probe *probe,

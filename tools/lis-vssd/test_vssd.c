@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit test of lis-vssd's pure parts: the mountinfo parser (mountinfo.c)
- * and the freeze planner (plan.c).  TAP output; the last line is
+ * Unit test of lis-vssd's pure parts: the mountinfo parser (mountinfo.c),
+ * the freeze planner (plan.c), where paths land in the mount tree
+ * (reach.c) and the invariant checked when the window opens (window.c).  TAP output; the last line is
  * "N passed, N failed"; the exit status is non-zero on any failure.
  */
 #include <errno.h>
@@ -11,6 +12,8 @@
 
 #include "mountinfo.h"
 #include "plan.h"
+#include "reach.h"
+#include "window.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -168,6 +171,7 @@ static void test_parse_table(void)
 struct fixture {
 	struct vssd_mounts ms;
 	struct vssd_probe pr[32];
+	struct vssd_backing bk[32][4];
 	struct vssd_plan plan;
 	int err;
 };
@@ -180,8 +184,11 @@ static void setup(struct fixture *f, const char *text)
 	if (vssd_parse_mountinfo(text, strlen(text), &f->ms, &bad) || bad ||
 	    f->ms.nr > 32)
 		abort();
-	for (i = 0; i < f->ms.nr; i++)
+	for (i = 0; i < f->ms.nr; i++) {
 		f->pr[i].is_dir = true;
+		f->pr[i].reached = true;
+		f->pr[i].backing = f->bk[i];
+	}
 }
 
 static long idx(const struct fixture *f, const char *mp)
@@ -194,14 +201,17 @@ static long idx(const struct fixture *f, const char *mp)
 	abort();
 }
 
-static void backing(struct fixture *f, const char *mp, unsigned int maj,
-		    unsigned int min)
+/* backing: a loop device @dev under @mp, backed by @file. */
+static void backing(struct fixture *f, const char *mp, const char *dev,
+		    const char *file)
 {
 	struct vssd_probe *p = &f->pr[idx(f, mp)];
+	struct vssd_backing *b = &p->backing[p->nr_backing++];
 
-	p->has_backing = true;
-	p->backing_major = maj;
-	p->backing_minor = min;
+	b->dev = strdup(dev);
+	b->file = strdup(file);
+	if (!b->dev || !b->file || p->nr_backing > 4)
+		abort();
 }
 
 static enum vssd_verdict verdict(const struct fixture *f, const char *mp)
@@ -227,6 +237,13 @@ static void run_plan(struct fixture *f)
 
 static void teardown(struct fixture *f)
 {
+	size_t i, k;
+
+	for (i = 0; i < f->ms.nr; i++)
+		for (k = 0; k < f->pr[i].nr_backing; k++) {
+			free(f->bk[i][k].dev);
+			free(f->bk[i][k].file);
+		}
 	vssd_plan_free(&f->plan);
 	vssd_mounts_free(&f->ms);
 }
@@ -257,7 +274,7 @@ static void test_plan_verdicts(void)
 	setup(&f, guest);
 	f.pr[idx(&f, "/etc/conf")].is_dir = false;
 	f.pr[idx(&f, "/one-file")].is_dir = false;
-	backing(&f, "/mnt/img", 254, 16);
+	backing(&f, "/mnt/img", "loop0", "/data/images/img.raw");
 	run_plan(&f);
 	CHECK(f.err == 0);
 	CHECK(verdict(&f, "/") == VSSD_FREEZE);
@@ -288,7 +305,7 @@ static void test_plan_order(void)
 	bool ok = true;
 
 	setup(&f, guest);
-	backing(&f, "/mnt/img", 254, 16);
+	backing(&f, "/mnt/img", "loop0", "/data/images/img.raw");
 	run_plan(&f);
 	CHECK(f.err == 0);
 	/* the image before the file system holding it */
@@ -318,7 +335,7 @@ static void test_plan_loop_beats_depth(void)
 	      "3 2 254:32 / /x/y rw - ext4 /dev/vdc rw\n"
 	      "4 3 254:48 / /x/y/z rw - xfs /dev/vdd rw\n"
 	      "5 1 7:1 / /img rw - ext4 /dev/loop1 rw\n");
-	backing(&f, "/img", 254, 48);
+	backing(&f, "/img", "loop1", "/x/y/z/img");
 	run_plan(&f);
 	CHECK(f.err == 0);
 	CHECK(rank(&f, "/img") == 1);
@@ -338,8 +355,8 @@ static void test_plan_loop_chain(void)
 	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
 	      "2 1 7:0 / /outer rw - ext4 /dev/loop0 rw\n"
 	      "3 1 7:1 / /inner rw - xfs /dev/loop1 rw\n");
-	backing(&f, "/outer", 254, 0);
-	backing(&f, "/inner", 7, 0);
+	backing(&f, "/outer", "loop0", "/outer.img");
+	backing(&f, "/inner", "loop1", "/outer/inner.img");
 	run_plan(&f);
 	CHECK(f.err == 0);
 	CHECK(rank(&f, "/inner") == 1 && rank(&f, "/outer") == 2 &&
@@ -358,7 +375,7 @@ static void test_plan_loop_beats_tree(void)
 	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
 	      "2 1 7:0 / /img rw - ext4 /dev/loop0 rw\n"
 	      "3 2 254:16 / /img/holder rw - xfs /dev/vdb rw\n");
-	backing(&f, "/img", 254, 16);
+	backing(&f, "/img", "loop0", "/img/holder/f");
 	run_plan(&f);
 	CHECK(f.err == 0);
 	CHECK(rank(&f, "/img") < rank(&f, "/img/holder"));
@@ -376,8 +393,8 @@ static void test_plan_loop_cycle(void)
 	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
 	      "2 1 7:0 / /a rw - ext4 /dev/loop0 rw\n"
 	      "3 1 7:1 / /b rw - ext4 /dev/loop1 rw\n");
-	backing(&f, "/a", 7, 1);
-	backing(&f, "/b", 7, 0);
+	backing(&f, "/a", "loop0", "/b/a.img");
+	backing(&f, "/b", "loop1", "/a/b.img");
 	run_plan(&f);
 	CHECK(f.err == -ELOOP);
 	CHECK(!f.plan.order && !f.plan.verdict && f.plan.nr_order == 0);
@@ -454,9 +471,233 @@ static void test_plan_without_probe(void)
 	result("plan-without-probe", ok);
 }
 
+static void test_resolve(void)
+{
+	struct fixture f;
+	size_t hops[32], nr;
+	long blocker;
+	bool ok = true;
+
+	setup(&f, guest);
+	CHECK(vssd_resolve(&f.ms, "/data/sub/x/y", NULL, NULL) ==
+	      idx(&f, "/data/sub"));
+	CHECK(vssd_resolve(&f.ms, "/data/sub", hops, &nr) ==
+	      idx(&f, "/data/sub"));
+	CHECK(nr == 3 && hops[0] == 0 && hops[1] == (size_t)idx(&f, "/data"));
+	/* component by component: /datax is not below /data */
+	CHECK(vssd_resolve(&f.ms, "/datax/f", NULL, NULL) == idx(&f, "/"));
+	CHECK(vssd_resolve(&f.ms, "/", NULL, NULL) == idx(&f, "/"));
+	CHECK(vssd_resolve(&f.ms, "relative", NULL, NULL) == -1);
+	CHECK(!strcmp(vssd_rel_path("/data/sub", "/data"), "sub"));
+	CHECK(!strcmp(vssd_rel_path("/data", "/"), "data"));
+	CHECK(!strcmp(vssd_rel_path("/data", "/data"), ""));
+	CHECK(!vssd_reach(&f.ms, idx(&f, "/data/sub"), hops, &nr, &blocker) &&
+	      blocker == -1);
+	CHECK(vssd_path_safe(&f.ms, "/data/sub/f"));
+	CHECK(!vssd_path_safe(&f.ms, "/ssh/f"));
+	teardown(&f);
+	result("resolve", ok);
+}
+
+/*
+ * A FUSE mount with a file system below it, an NFS mount with a bind
+ * below it, autofs: nothing below them is reached by a lookup.  A mount
+ * stacked right on a FUSE mount needs no lookup in it.
+ */
+static void test_plan_below_network(void)
+{
+	struct fixture f;
+	size_t hops[32], nr;
+	long blocker;
+	bool ok = true;
+
+	setup(&f,
+	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
+	      "2 1 0:40 / /mnt/fuse rw - fuse.stall stall rw\n"
+	      "3 2 254:16 / /mnt/fuse/sub rw - ext4 /dev/vdb rw\n"
+	      "4 3 254:32 / /mnt/fuse/sub/deeper rw - xfs /dev/vdc rw\n"
+	      "5 1 0:41 / /nfs rw - nfs4 srv:/x rw\n"
+	      "6 5 254:48 /d /nfs/x/y rw - ext4 /dev/vdd rw\n"
+	      "7 1 254:48 / /local rw - ext4 /dev/vdd rw\n"
+	      "8 1 0:42 / /auto rw - autofs map rw\n"
+	      "9 8 254:64 / /auto/home rw - ext4 /dev/vde rw\n"
+	      "10 1 0:43 / /f2 rw - fuse.other x rw\n"
+	      "11 10 254:80 / /f2 rw - ext4 /dev/vdf rw\n");
+	run_plan(&f);
+	CHECK(f.err == 0);
+	CHECK(verdict(&f, "/mnt/fuse") == VSSD_SKIP_NETWORK);
+	CHECK(verdict(&f, "/mnt/fuse/sub") == VSSD_SKIP_BELOW);
+	CHECK(verdict(&f, "/mnt/fuse/sub/deeper") == VSSD_SKIP_BELOW);
+	CHECK(verdict(&f, "/nfs/x/y") == VSSD_SKIP_BELOW);
+	/* the same superblock mounted where it can be reached: frozen */
+	CHECK(verdict(&f, "/local") == VSSD_FREEZE);
+	CHECK(verdict(&f, "/auto/home") == VSSD_SKIP_BELOW);
+	CHECK(f.plan.verdict[9] == VSSD_SKIP_NETWORK);
+	CHECK(f.plan.verdict[10] == VSSD_FREEZE);
+	CHECK(f.plan.nr_order == 3);
+	CHECK(vssd_reach(&f.ms, idx(&f, "/mnt/fuse/sub/deeper"), hops, &nr,
+			 &blocker) == -EREMOTE);
+	CHECK(blocker == idx(&f, "/mnt/fuse"));
+	CHECK(!strcmp(vssd_verdict_name(VSSD_SKIP_BELOW),
+		      "skip-below-network"));
+	teardown(&f);
+	result("plan-below-network", ok);
+}
+
+/* A mount hidden under another: a reachable mount of it is preferred. */
+static void test_plan_hidden(void)
+{
+	struct fixture f;
+	size_t hops[32], nr;
+	long blocker;
+	bool ok = true;
+
+	setup(&f,
+	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
+	      "2 1 254:16 / /mnt/h rw - ext4 /dev/vdb rw\n"
+	      "3 2 0:30 / /mnt/h rw - tmpfs t rw\n"
+	      "4 1 254:16 /sub /view rw - ext4 /dev/vdb rw\n"
+	      "5 1 254:32 / /x rw - ext4 /dev/vdc rw\n"
+	      "6 1 0:31 / /x rw - tmpfs t rw\n");
+	/* #6 is mounted over /x by the parent /: it hides #5 as well */
+	f.ms.m[5].parent_id = 5;
+	f.pr[idx(&f, "/mnt/h")].reached = false;
+	run_plan(&f);
+	CHECK(f.err == 0);
+	CHECK(vssd_reach(&f.ms, 1, hops, &nr, &blocker) == -EXDEV);
+	CHECK(blocker == 2);
+	/* the bind shows a subdirectory, but it can be reached */
+	CHECK(f.plan.verdict[1] == VSSD_SKIP_DUP);
+	CHECK(verdict(&f, "/view") == VSSD_FREEZE);
+	/* the only mount of 254:32 is hidden: still chosen, so that the
+	 * backup fails and names it rather than going on without it
+	 */
+	CHECK(f.plan.verdict[4] == VSSD_FREEZE);
+	CHECK(vssd_reach(&f.ms, 4, hops, &nr, &blocker) == -EXDEV &&
+	      blocker == 5);
+	teardown(&f);
+	result("plan-hidden", ok);
+}
+
+/*
+ * btrfs subvolumes mounted separately share one superblock (one
+ * major:minor in mountinfo, whatever stat() says): one is frozen, and a
+ * loop image on any subvolume goes before it.
+ */
+static void test_plan_btrfs_subvolumes(void)
+{
+	struct fixture f;
+	bool ok = true;
+
+	setup(&f,
+	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
+	      "2 1 0:45 /@home /home rw - btrfs /dev/vdb rw,subvol=/@home\n"
+	      "3 1 0:45 /@srv /srv rw - btrfs /dev/vdb rw,subvol=/@srv\n"
+	      "4 1 0:45 / /mnt/pool rw - btrfs /dev/vdb rw,subvol=/\n"
+	      "5 1 7:3 / /img rw - xfs /dev/loop3 rw\n");
+	backing(&f, "/img", "loop3", "/srv/disks/img");
+	run_plan(&f);
+	CHECK(f.err == 0);
+	CHECK(verdict(&f, "/mnt/pool") == VSSD_FREEZE);
+	CHECK(verdict(&f, "/home") == VSSD_SKIP_DUP);
+	CHECK(verdict(&f, "/srv") == VSSD_SKIP_DUP);
+	CHECK(f.plan.nr_order == 3);
+	CHECK(rank(&f, "/img") < rank(&f, "/mnt/pool"));
+	CHECK(f.plan.before[idx(&f, "/img")] == idx(&f, "/mnt/pool"));
+	CHECK(f.plan.before_via[idx(&f, "/img")] == 0);
+	CHECK(f.plan.before[idx(&f, "/mnt/pool")] == -1);
+	teardown(&f);
+	result("plan-btrfs-subvolumes", ok);
+}
+
+/*
+ * A device-mapper device over two loop devices, whose backing files live
+ * on two file systems (one reached through a bind mount): before both.
+ * A backing file on tmpfs or NFS orders nothing.
+ */
+static void test_plan_dm_over_loops(void)
+{
+	struct fixture f;
+	bool ok = true;
+
+	setup(&f,
+	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
+	      "2 1 254:16 / /data rw - xfs /dev/vdb rw\n"
+	      "3 1 254:16 /dir /srv rw - xfs /dev/vdb rw\n"
+	      "4 1 254:32 / /deep/er rw - ext4 /dev/vdc rw\n"
+	      "5 1 253:0 / /lv rw - ext4 /dev/mapper/vg-lv rw\n"
+	      "6 1 0:30 / /tmp rw - tmpfs t rw\n"
+	      "7 1 0:31 / /nfs rw - nfs4 s:/ rw\n"
+	      "8 1 253:1 / /lv2 rw - ext4 /dev/mapper/vg-lv2 rw\n");
+	backing(&f, "/lv", "loop0", "/srv/pv0.img");
+	backing(&f, "/lv", "loop1", "/deep/er/pv1.img");
+	backing(&f, "/lv2", "loop2", "/tmp/pv.img");
+	backing(&f, "/lv2", "loop3", "/nfs/pv.img");
+	run_plan(&f);
+	CHECK(f.err == 0);
+	CHECK(rank(&f, "/lv") < rank(&f, "/data"));
+	CHECK(rank(&f, "/lv") < rank(&f, "/deep/er"));
+	CHECK(f.plan.before[idx(&f, "/lv")] >= 0);
+	CHECK(f.plan.before[idx(&f, "/lv2")] == -1);
+	teardown(&f);
+	result("plan-dm-over-loops", ok);
+}
+
+/* A dm device over loop devices backed by each other's file systems. */
+static void test_plan_dm_cycle(void)
+{
+	struct fixture f;
+	bool ok = true;
+
+	setup(&f,
+	      "1 0 254:0 / / rw - ext4 /dev/vda rw\n"
+	      "2 1 253:0 / /a rw - ext4 /dev/mapper/a rw\n"
+	      "3 1 7:1 / /b rw - ext4 /dev/loop1 rw\n");
+	backing(&f, "/a", "loop2", "/b/a-again.img");
+	backing(&f, "/b", "loop1", "/a/b.img");
+	run_plan(&f);
+	CHECK(f.err == -ELOOP && f.plan.nr_order == 0);
+	teardown(&f);
+	result("plan-dm-cycle", ok);
+}
+
+static void test_window(void)
+{
+	struct vssd_fs_state st[4] = {
+		{ VSSD_FROZEN, 0 }, { VSSD_SAME_SB, EALREADY },
+		{ VSSD_FROZEN_BY_OTHER, EBUSY }, { VSSD_PENDING, 0 },
+	};
+	bool ok = true;
+
+	CHECK(vssd_window_check(st, 4, false) == -1);
+	/* the window opens with one not frozen */
+	CHECK(vssd_window_check(st, 4, true) == 3);
+	st[3].outcome = VSSD_CANNOT_FREEZE;
+	CHECK(vssd_window_check(st, 4, true) == -1);
+	st[3].outcome = VSSD_NOW_READONLY;
+	CHECK(vssd_window_check(st, 4, true) == -1);
+	/* a mount the daemon could not reach: known before any freeze */
+	st[2].outcome = VSSD_UNREACHABLE;
+	CHECK(vssd_window_check(st, 4, false) == 2);
+	CHECK(vssd_window_check(st, 4, true) == 2);
+	st[2].outcome = VSSD_FROZEN;
+	st[0].outcome = vssd_outcome_of(EIO);
+	CHECK(st[0].outcome == VSSD_FAILED);
+	CHECK(vssd_window_check(st, 4, true) == 0);
+	CHECK(vssd_outcome_of(0) == VSSD_FROZEN);
+	CHECK(vssd_outcome_of(EALREADY) == VSSD_SAME_SB);
+	CHECK(vssd_outcome_of(EBUSY) == VSSD_FROZEN_BY_OTHER);
+	CHECK(vssd_outcome_of(EOPNOTSUPP) == VSSD_CANNOT_FREEZE);
+	CHECK(vssd_outcome_of(EROFS) == VSSD_NOW_READONLY);
+	CHECK(vssd_outcome_of(EPERM) == VSSD_FAILED);
+	CHECK(vssd_outcome_of(ENOSPC) == VSSD_FAILED);
+	CHECK(vssd_window_check(st, 0, true) == -1);
+	result("window", ok);
+}
+
 int main(void)
 {
-	printf("TAP version 13\n1..15\n");
+	printf("TAP version 13\n1..22\n");
 	test_parse_line();
 	test_parse_optional_fields();
 	test_parse_escapes();
@@ -472,6 +713,13 @@ int main(void)
 	test_plan_bind_prefers_root();
 	test_plan_malformed_tree();
 	test_plan_without_probe();
+	test_resolve();
+	test_plan_below_network();
+	test_plan_hidden();
+	test_plan_btrfs_subvolumes();
+	test_plan_dm_over_loops();
+	test_plan_dm_cycle();
+	test_window();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
