@@ -199,6 +199,26 @@ dm_refuses()
 	fi
 }
 
+# kb FIELD: a /proc/meminfo field in kB.
+kb()
+{
+	sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo
+}
+
+# linux_floor PAGES: hv_balloon's floor for a guest of PAGES 4 KiB pages,
+# which report=linux adds to num_committed (dynamic-memory.rst).
+linux_floor()
+{
+	local t=$1 mb=256
+
+	if [ "$t" -lt $((128 * mb)) ]; then echo $((8 * mb + t / 2))
+	elif [ "$t" -lt $((512 * mb)) ]; then echo $((40 * mb + t / 4))
+	elif [ "$t" -lt $((2048 * mb)) ]; then echo $((104 * mb + t / 8))
+	elif [ "$t" -lt $((8192 * mb)) ]; then echo $((232 * mb + t / 16))
+	else echo $((488 * mb + t / 32))
+	fi
+}
+
 dm_status()
 {
 	sed -n "s/^$1 *: *\([^ ]*\).*/\1/p" "$DM_STATUS"
