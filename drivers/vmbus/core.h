@@ -58,6 +58,8 @@
  *	duplicate or unexpected message naming it): it is broken for good
  * @broken_logged: the "marked broken" line was printed
  * @dropping: someone is taking the channel off the bus (conn_lock)
+ * @close_failed: CLOSECHANNEL could not be posted: the host still has
+ *	the channel open, its rings must never be freed (conn_lock)
  * @stats: counters shown in sysfs
  * @add_work: registers @device (on the device workqueue)
  * @remove_work: unregisters it after a rescind
@@ -92,6 +94,7 @@ struct lis_channel {
 	bool host_fault;
 	bool broken_logged;
 	bool dropping;
+	bool close_failed;
 
 	struct lis_channel_stats stats;
 	struct work_struct add_work;
@@ -119,6 +122,8 @@ struct lis_gpadl_wait {
 /**
  * struct lis_vmbus - the connection to one host
  * @prov: the hypervisor provider; set while attached
+ * @max_version: highest VMBus version to offer (0: the newest known);
+ *	the max_version module parameter, set before any provider attaches
  * @conn_lock: protects @conn, @gpadl_waits, @relid_map updates, and the
  *	connection results below; held while the state machine's actions run
  * @conn: the connection state machine (pure code, conn.c)
@@ -141,6 +146,7 @@ struct lis_gpadl_wait {
  */
 struct lis_vmbus {
 	struct lis_hv_provider *prov;
+	u32 max_version;
 
 	struct mutex conn_lock;
 	struct lis_conn *conn;

@@ -40,8 +40,6 @@
 #define LIS_HVCALL_POST_MESSAGE	0x005c
 #define LIS_HVCALL_SIGNAL_EVENT	0x005d
 #define LIS_HV_STATUS_MASK	GENMASK_ULL(15, 0)
-#define LIS_HV_INSUFFICIENT_MEMORY	11
-#define LIS_HV_INSUFFICIENT_BUFFERS	19
 
 /* HvPostMessage input: 8-byte aligned, in the per-CPU hypercall page. */
 struct lis_hv_post_input {
@@ -160,7 +158,7 @@ static int lis_hyperv_post_msg(struct lis_hv_provider *p, u32 conn_id,
 	u64 status;
 
 	if (!len || len > LIS_HV_MSG_PAYLOAD)
-		return -EINVAL;
+		return LIS_HV_STATUS_INVALID_PARAMETER;
 	local_irq_save(flags);
 	in = *this_cpu_ptr(hyperv_pcpu_input_arg);
 	in->conn_id = conn_id;
@@ -171,17 +169,8 @@ static int lis_hyperv_post_msg(struct lis_hv_provider *p, u32 conn_id,
 	status = hv_do_hypercall(LIS_HVCALL_POST_MESSAGE, in, NULL);
 	local_irq_restore(flags);
 
-	switch (status & LIS_HV_STATUS_MASK) {
-	case 0:
-		return 0;
-	case LIS_HV_INSUFFICIENT_MEMORY:
-	case LIS_HV_INSUFFICIENT_BUFFERS:
-		return -EAGAIN;
-	default:
-		pr_err_ratelimited("HvPostMessage to connection %u failed: status %#llx\n",
-				   conn_id, status & LIS_HV_STATUS_MASK);
-		return -EIO;
-	}
+	/* lis_vmbus decides what each status means (lis_conn_post_errno()). */
+	return status & LIS_HV_STATUS_MASK;
 }
 
 static int lis_hyperv_signal_event(struct lis_hv_provider *p, u32 conn_id)

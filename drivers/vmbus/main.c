@@ -49,6 +49,39 @@ module_param(native, bool, 0444);
 MODULE_PARM_DESC(native,
 		 "On Hyper-V, attach the native Hyper-V provider at load (default Y); N leaves the VMBus to a simulated host (lis_sim), e.g. to test with it on Hyper-V");
 
+static char *max_version;
+module_param(max_version, charp, 0444);
+MODULE_PARM_DESC(max_version,
+		 "Highest VMBus protocol version to offer the host, major.minor (e.g. 4.0; default: the newest lis knows, 6.0); versions below it are still tried if the host refuses");
+
+/*
+ * max_version= as a VMBus version: 0 if unset, else one that
+ * lis_vmbus_versions[] lists.  Return 0 or -EINVAL (logged).
+ */
+static int lis_parse_max_version(u32 *version)
+{
+	unsigned int major, minor, i;
+	char extra;
+	u32 v;
+
+	*version = 0;
+	if (!max_version || !*max_version)
+		return 0;
+	if (sscanf(max_version, "%u.%u%c", &major, &minor, &extra) == 2 &&
+	    major <= 0xffff && minor <= 0xffff) {
+		v = LIS_VMBUS_VERSION(major, minor);
+		for (i = 0; i < lis_vmbus_nversions; i++) {
+			if (lis_vmbus_versions[i] == v) {
+				*version = v;
+				return 0;
+			}
+		}
+	}
+	pr_err("max_version=%s: not a VMBus version lis knows (6.0, 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0 or 2.4)\n",
+	       max_version);
+	return -EINVAL;
+}
+
 /* The native provider, when this module attached it. */
 static struct lis_hv_provider *lis_native_prov;
 
@@ -272,6 +305,9 @@ static int __init lis_vmbus_init(void)
 	vb = kzalloc(sizeof(*vb), GFP_KERNEL);
 	if (!vb)
 		return -ENOMEM;
+	ret = lis_parse_max_version(&vb->max_version);
+	if (ret)
+		goto free_vb;
 	ret = lis_vmbus_conn_init(vb);
 	if (ret)
 		goto free_vb;
