@@ -1447,11 +1447,11 @@ static const struct conn_step s_contact_post_fails[] = {
 /* REQUESTOFFERS lost: the connection fails, nobody waits for offers. */
 static const struct conn_step s_request_post_fails[] = {
 	CONNECT(0),
-	P_CONTACT(V(5, 3), 2, 4),
+	P_CONTACT(V(6, 0), 2, 4),
 	H_VERSION(0, 0, 0),
-	P_CONTACT(V(5, 2), 2, 4),
+	P_CONTACT(V(5, 3), 2, 4),
 	H_VERSION(1, T_CONNID, 0),
-	A_CONNECTED(V(5, 2), T_CONNID),
+	A_CONNECTED(V(5, 3), T_CONNID),
 	P_REQUEST(T_CONNID), FAIL(-ENOBUFS),
 	A_FAILED(-ENOBUFS, 0),
 	STATE(LIS_CONN_FAILED),
