@@ -42,6 +42,9 @@ int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
 	struct lis_host_msg *m;
 	unsigned long flags;
 
+	/* For the crash path, which may find the answer taken already. */
+	if (len >= sizeof(u32) && *(const u32 *)msg == LIS_CHMSG_UNLOAD_RESPONSE)
+		WRITE_ONCE(vb->unload_seen, true);
 	m = kmalloc(sizeof(*m), gfp);
 	if (!m)
 		return -ENOMEM;
@@ -489,6 +492,7 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p)
 
 	mutex_lock(&vb->conn_lock);
 	vb->prov = p;
+	WRITE_ONCE(vb->atomic_unload_sent, false);
 	lis_conn_init(vb->conn, &params);
 	ret = lis_conn_connect(vb->conn);
 	lis_vmbus_run_actions(vb);
@@ -606,6 +610,47 @@ static bool lis_panic_take_slot(struct lis_hv_provider *prov,
 	return msgtype == LIS_CHMSG_UNLOAD_RESPONSE;
 }
 
+/*
+ * UNLOAD without locks or sleeping, then poll every online CPU's SINT 2
+ * slot for UNLOAD_RESPONSE for at most @max_ms, emptying each slot it
+ * looks at (Linux's vmbus_wait_for_unload() does the same).  A CPU still
+ * running may take the answer through its own interrupt path first:
+ * lis_vmbus_queue_msg() notes it in unload_seen.  Sent once per
+ * connection, whoever asks first (panic notifier or crash handler).
+ * Return: true if the host answered.
+ */
+static bool lis_vmbus_atomic_unload(struct lis_vmbus *vb,
+				    struct lis_hv_provider *prov,
+				    unsigned int max_ms)
+{
+	struct lis_chmsg_hdr m = { .msgtype = LIS_CHMSG_UNLOAD };
+	u32 state = READ_ONCE(vb->conn->state);
+	unsigned int ms, cpu;
+
+	if ((state != LIS_CONN_REQUESTING && state != LIS_CONN_READY) ||
+	    READ_ONCE(vb->conn->version) < LIS_VMBUS_V3_0)
+		return false;
+	if (xchg(&vb->atomic_unload_sent, true))
+		return false;
+	WRITE_ONCE(vb->unload_seen, false);
+	if (prov->post_msg(prov, READ_ONCE(vb->conn->msg_conn_id), &m,
+			   sizeof(m)))
+		return false;
+	for (ms = 0; ms < max_ms; ms++) {
+		if (READ_ONCE(vb->unload_seen))
+			return true;
+		for_each_online_cpu(cpu) {
+			struct lis_hv_msg_page *page = lis_hv_msg_page(cpu);
+
+			if (lis_panic_take_slot(prov,
+						&page->sint[LIS_VMBUS_SINT]))
+				return true;
+		}
+		mdelay(1);
+	}
+	return READ_ONCE(vb->unload_seen);
+}
+
 /**
  * lis_vmbus_panic_unload() - UNLOAD from the panic path
  * @vb: the connection
@@ -613,35 +658,51 @@ static bool lis_panic_take_slot(struct lis_hv_provider *prov,
  * Only for providers whose host runs without this kernel's help
  * (atomic_unload).  Posts UNLOAD without any lock (the CPU that held one
  * may be stopped) and polls every CPU's SINT 2 slot for UNLOAD_RESPONSE,
- * for at most LIS_PANIC_UNLOAD_MS.  Nothing here sleeps.
+ * for at most LIS_PANIC_UNLOAD_MS.  Nothing here sleeps.  Does nothing if
+ * the crash handler (lis_vmbus_crash_unload()) already said goodbye.
  *
  * Context: panic notifier: atomic, other CPUs stopped.
  */
 void lis_vmbus_panic_unload(struct lis_vmbus *vb)
 {
 	struct lis_hv_provider *prov = READ_ONCE(vb->prov);
-	struct lis_chmsg_hdr m = { .msgtype = LIS_CHMSG_UNLOAD };
 	u32 state = READ_ONCE(vb->conn->state);
-	unsigned int ms, cpu;
 
-	if (!prov || !prov->atomic_unload ||
-	    (state != LIS_CONN_REQUESTING && state != LIS_CONN_READY) ||
-	    READ_ONCE(vb->conn->version) < LIS_VMBUS_V3_0)
+	if (!prov || !prov->atomic_unload || READ_ONCE(vb->atomic_unload_sent))
 		return;
-	if (prov->post_msg(prov, READ_ONCE(vb->conn->msg_conn_id), &m,
-			   sizeof(m)))
-		return;
-	for (ms = 0; ms < LIS_PANIC_UNLOAD_MS; ms++) {
-		for_each_online_cpu(cpu) {
-			struct lis_hv_msg_page *page = lis_hv_msg_page(cpu);
+	if (!lis_vmbus_atomic_unload(vb, prov, LIS_PANIC_UNLOAD_MS) &&
+	    (state == LIS_CONN_REQUESTING || state == LIS_CONN_READY))
+		pr_emerg("host did not answer UNLOAD in %u ms\n",
+			 LIS_PANIC_UNLOAD_MS);
+}
 
-			if (lis_panic_take_slot(prov,
-						&page->sint[LIS_VMBUS_SINT]))
-				return;
-		}
-		mdelay(1);
-	}
-	pr_emerg("host did not answer UNLOAD in %u ms\n", LIS_PANIC_UNLOAD_MS);
+/**
+ * lis_vmbus_crash_unload() - UNLOAD before a crash kernel (kdump) starts
+ * @vb: the connection
+ *
+ * For the native provider's crash handler, which the kernel runs from
+ * machine_crash_shutdown(), before the panic notifiers and before the
+ * crash kernel: the crash kernel's VMBus driver can then connect to a host
+ * that forgot this kernel.  As lis_vmbus_panic_unload() (no lock, no
+ * sleep, at most LIS_PANIC_UNLOAD_MS of polling), and then every online
+ * CPU's SINT 2 slot is emptied, so that nothing this kernel was sent
+ * blocks the crash kernel's first message.  The caller then stops its own
+ * CPU's SynIC.
+ *
+ * Context: atomic, interrupts off; other CPUs may still run.
+ */
+void lis_vmbus_crash_unload(struct lis_vmbus *vb)
+{
+	struct lis_hv_provider *prov = READ_ONCE(vb->prov);
+	unsigned int cpu;
+
+	if (!prov || !prov->atomic_unload)
+		return;
+	if (!lis_vmbus_atomic_unload(vb, prov, LIS_PANIC_UNLOAD_MS))
+		pr_emerg("crash: host did not answer UNLOAD\n");
+	for_each_online_cpu(cpu)
+		lis_panic_take_slot(prov,
+				    &lis_hv_msg_page(cpu)->sint[LIS_VMBUS_SINT]);
 }
 
 /**

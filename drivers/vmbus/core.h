@@ -140,6 +140,10 @@ struct lis_gpadl_wait {
  * @msg_wq: ordered workqueue for @msg_work
  * @dev_wq: ordered workqueue for device add and remove
  * @root: parent device of every lis_vmbus device
+ * @atomic_unload_sent: the panic notifier or the crash handler posted
+ *	UNLOAD (once per connection; xchg)
+ * @unload_seen: an UNLOAD_RESPONSE reached lis_vmbus_queue_msg() (for the
+ *	crash path's polling)
  * @cpus_ready: CPUs whose SynIC delivers to us: channel targets are picked
  *	from these (conn_lock)
  * @last_cpu: the CPU the last offer was given, for round-robin (conn_lock)
@@ -167,6 +171,9 @@ struct lis_vmbus {
 
 	struct device *root;
 
+	bool atomic_unload_sent;
+	bool unload_seen;
+
 	struct cpumask cpus_ready;
 	unsigned int last_cpu;
 };
@@ -184,6 +191,11 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p);
 void lis_vmbus_disconnect(struct lis_vmbus *vb);
 void lis_vmbus_shutdown_unload(struct lis_vmbus *vb);
 void lis_vmbus_panic_unload(struct lis_vmbus *vb);
+void lis_vmbus_crash_unload(struct lis_vmbus *vb);
+
+/* main.c: for the native provider's kexec and crash handlers */
+void lis_vmbus_kexec_shutdown(void);
+void lis_vmbus_crash_shutdown(void);
 int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
 			gfp_t gfp);
 int lis_vmbus_post(struct lis_vmbus *vb, u32 conn_id, const void *msg,

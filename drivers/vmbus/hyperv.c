@@ -41,6 +41,8 @@
 #define LIS_HVCALL_SIGNAL_EVENT	0x005d
 #define LIS_HV_STATUS_MASK	GENMASK_ULL(15, 0)
 
+static struct lis_hv_provider lis_hyperv;
+
 /* HvPostMessage input: 8-byte aligned, in the per-CPU hypercall page. */
 struct lis_hv_post_input {
 	u32 conn_id;
@@ -129,6 +131,27 @@ static void lis_hyperv_cpu_offline(struct lis_hv_provider *p,
 	wrmsrl(LIS_MSR_SCONTROL, val & ~LIS_SCONTROL_ENABLE);
 }
 
+/*
+ * kexec: machine_shutdown() calls this before the next kernel starts;
+ * UNLOAD and SynIC teardown on every CPU (process context).
+ */
+static void lis_hyperv_kexec(void)
+{
+	lis_vmbus_kexec_shutdown();
+}
+
+/*
+ * kdump: machine_crash_shutdown() calls this before the crash kernel
+ * starts, with interrupts off: UNLOAD by polling, then this CPU's SynIC
+ * off (the other CPUs are stopped right after; their pages are the crash
+ * kernel's to reprogram).
+ */
+static void lis_hyperv_crash(struct pt_regs *regs)
+{
+	lis_vmbus_crash_shutdown();
+	lis_hyperv_cpu_offline(&lis_hyperv, smp_processor_id());
+}
+
 static int lis_hyperv_start(struct lis_hv_provider *p)
 {
 	const char *why = lis_hyperv_refusal();
@@ -139,11 +162,16 @@ static int lis_hyperv_start(struct lis_hv_provider *p)
 	}
 	/* Before any SINT is unmasked: no interrupt may find no handler. */
 	hv_setup_vmbus_handler(lis_vmbus_isr);
+	/* The kernel's own hooks, which hv_vmbus would otherwise own. */
+	hv_setup_kexec_handler(lis_hyperv_kexec);
+	hv_setup_crash_handler(lis_hyperv_crash);
 	return 0;
 }
 
 static void lis_hyperv_stop(struct lis_hv_provider *p)
 {
+	hv_remove_crash_handler();
+	hv_remove_kexec_handler();
 	/* Every CPU's SINT 2 is masked by now (->cpu_offline). */
 	hv_remove_vmbus_handler();
 	/* The vector's handler runs with interrupts off: an RCU reader. */

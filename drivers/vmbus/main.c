@@ -264,8 +264,7 @@ static void lis_attach_native(void)
  * the next kernel finds the VMBus free, and stop the SynIC.  Devices stay:
  * their drivers' packets after this go nowhere.
  */
-static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
-			     void *data)
+static void lis_shutdown(void)
 {
 	struct lis_vmbus *vb = lis_vb;
 
@@ -276,7 +275,43 @@ static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
 		lis_cpuhp_remove();
 	}
 	mutex_unlock(&lis_provider_lock);
+}
+
+static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	lis_shutdown();
 	return NOTIFY_DONE;
+}
+
+/**
+ * lis_vmbus_kexec_shutdown() - the native provider's kexec handler
+ *
+ * machine_shutdown() runs it when kexec starts the next kernel, after the
+ * reboot notifiers: if they have not done it already, UNLOAD (bounded
+ * wait) and stop every CPU's SynIC, so the next kernel finds the VMBus
+ * free, as Linux's hv_kexec_handler() does.
+ *
+ * Context: process, may sleep (bounded).
+ */
+void lis_vmbus_kexec_shutdown(void)
+{
+	lis_shutdown();
+}
+
+/**
+ * lis_vmbus_crash_shutdown() - the native provider's crash handler
+ *
+ * machine_crash_shutdown() runs it before a crash kernel (kdump) starts,
+ * before the panic notifiers: UNLOAD with bounded polling, no lock, no
+ * sleep (lis_vmbus_crash_unload()).  The provider then stops this CPU's
+ * SynIC.
+ *
+ * Context: atomic, interrupts off.
+ */
+void lis_vmbus_crash_shutdown(void)
+{
+	lis_vmbus_crash_unload(lis_vb);
 }
 
 static struct notifier_block lis_reboot_nb = {
