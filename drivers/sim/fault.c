@@ -317,15 +317,23 @@ bool lis_sim_fault_take_rescind(struct lis_sim *sim, u32 relid, int step)
 	return false;
 }
 
-static int lis_sim_parse_msgtype(const char *s, u32 *type)
+/* A channel message type by name or number; LIS_CHMSG_MAX if none. */
+static u32 lis_sim_msgtype(const char *s)
 {
 	u32 t;
 
-	if (kstrtou32(s, 0, &t)) {
-		for (t = 1; t < LIS_CHMSG_MAX; t++)
-			if (!strcasecmp(s, lis_chmsg_name(t)))
-				break;
-	}
+	if (!kstrtou32(s, 0, &t))
+		return t < LIS_CHMSG_MAX ? t : LIS_CHMSG_MAX;
+	for (t = 1; t < LIS_CHMSG_MAX; t++)
+		if (!strcasecmp(s, lis_chmsg_name(t)))
+			break;
+	return t;
+}
+
+static int lis_sim_parse_msgtype(const char *s, u32 *type)
+{
+	u32 t = lis_sim_msgtype(s);
+
 	if (!lis_sim_host_sends(t)) {
 		pr_warn("faults: '%s' is not a message type the host sends\n",
 			s);
@@ -489,8 +497,15 @@ static int lis_sim_fault_post(struct lis_sim *sim, char **argv,
 			argv[2]);
 		return -EINVAL;
 	}
-	if (argc == 4 && lis_sim_parse_msgtype(argv[3], &f.msgtype))
-		return -EINVAL;
+	if (argc == 4) {
+		/* Any type: these are the guest's messages. */
+		f.msgtype = lis_sim_msgtype(argv[3]);
+		if (f.msgtype == LIS_CHMSG_MAX || !f.msgtype) {
+			pr_warn("faults: post-fail: '%s' is not a channel message type\n",
+				argv[3]);
+			return -EINVAL;
+		}
+	}
 	f.status = status;
 	f.count = count;
 	spin_lock_irq(&sim->in_lock);
