@@ -331,7 +331,7 @@ NO_COVERAGE static void check_action(const struct lis_conn_action *a)
 		break;
 	case LIS_ACT_OPEN_RESULT:
 		CHECK(a->status == 0 || a->status == -EIO ||
-		      a->status == -ENODEV);
+		      a->status == -ENODEV || a->status == fail_err);
 		CHECK(a->relid);
 		break;
 	case LIS_ACT_GPADL_CREATED:
