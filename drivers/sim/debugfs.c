@@ -13,6 +13,8 @@
  *                 release, vmbus_version, dm_version, vss_version, the
  *                 connection ids routed, the posts refused, and the
  *                 GPADLs the host holds)
+ *   crash    (w)  "unload": run the kernel's crash-path UNLOAD
+ *                 (lis_hv_provider_crash()) now, interrupts off
  *   faults   (rw) fault commands (fault.c); read: what is armed
  *   trace    (rw) the event trace (trace.c); write "clear" to empty it
  *   capture  (rw) the byte capture (capture.c): "on", "off", "clear"
@@ -25,6 +27,8 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/irqflags.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -252,6 +256,53 @@ static const struct file_operations lis_sim_host_fops = {
 	.write = lis_sim_host_write,
 };
 
+/*
+ * "unload": what the kernel's crash path (kdump) does through a
+ * provider's crash handler, here on demand: lis_hv_provider_crash() with
+ * interrupts off on this CPU.  The host answers from another CPU, as a
+ * real host answers from outside the guest; the crash path's own
+ * polling must find the answer without sleeping.
+ */
+static ssize_t lis_sim_crash_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct lis_sim *sim = lis_sim_file_sim(file);
+	unsigned long flags;
+	char *buf, *cmd;
+	bool answered;
+	ktime_t t0;
+	int ret = 0;
+
+	buf = lis_sim_get_cmd(ubuf, count, "crash", &cmd);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (strcmp(cmd, "unload")) {
+		pr_warn("crash: '%s': expected 'unload'\n", cmd);
+		ret = -EINVAL;
+	} else if (num_online_cpus() < 2) {
+		pr_warn("crash: needs a second CPU for the host to answer on\n");
+		ret = -EOPNOTSUPP;
+	} else {
+		t0 = ktime_get();
+		local_irq_save(flags);
+		answered = lis_hv_provider_crash(&sim->prov);
+		local_irq_restore(flags);
+		pr_info("crash: UNLOAD %s after %lld us of polling\n",
+			answered ? "answered" : "not answered",
+			ktime_us_delta(ktime_get(), t0));
+		ret = answered ? 0 : -ETIMEDOUT;
+	}
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations lis_sim_crash_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = lis_sim_crash_write,
+	.llseek = noop_llseek,
+};
+
 static int lis_sim_faults_show(struct seq_file *m, void *v)
 {
 	struct lis_sim *sim = m->private;
@@ -314,6 +365,7 @@ void lis_sim_debugfs_init(struct lis_sim *sim)
 	debugfs_create_file("rescind", 0200, dir, sim, &lis_sim_rescind_fops);
 	debugfs_create_file("version", 0644, dir, sim, &lis_sim_version_fops);
 	debugfs_create_file("host", 0644, dir, sim, &lis_sim_host_fops);
+	debugfs_create_file("crash", 0200, dir, sim, &lis_sim_crash_fops);
 	debugfs_create_file("faults", 0644, dir, sim, &lis_sim_faults_fops);
 	debugfs_create_file("trace", 0644, dir, sim, &lis_sim_trace_fops);
 	debugfs_create_file("capture", 0644, dir, sim, &lis_sim_capture_fops);

@@ -679,30 +679,27 @@ void lis_vmbus_panic_unload(struct lis_vmbus *vb)
 /**
  * lis_vmbus_crash_unload() - UNLOAD before a crash kernel (kdump) starts
  * @vb: the connection
+ * @prov: the attached provider
  *
- * For the native provider's crash handler, which the kernel runs from
- * machine_crash_shutdown(), before the panic notifiers and before the
- * crash kernel: the crash kernel's VMBus driver can then connect to a host
- * that forgot this kernel.  As lis_vmbus_panic_unload() (no lock, no
- * sleep, at most LIS_PANIC_UNLOAD_MS of polling), and then every online
- * CPU's SINT 2 slot is emptied, so that nothing this kernel was sent
- * blocks the crash kernel's first message.  The caller then stops its own
- * CPU's SynIC.
+ * For lis_hv_provider_crash(): as lis_vmbus_panic_unload() (no lock, no
+ * sleep, at most LIS_PANIC_UNLOAD_MS of polling), whatever the provider's
+ * atomic_unload (its caller knows the host can answer now), and then every
+ * online CPU's SINT 2 slot is emptied, so that nothing this kernel was
+ * sent blocks the crash kernel's first message.
  *
  * Context: atomic, interrupts off; other CPUs may still run.
+ * Return: true if the host answered UNLOAD.
  */
-void lis_vmbus_crash_unload(struct lis_vmbus *vb)
+bool lis_vmbus_crash_unload(struct lis_vmbus *vb, struct lis_hv_provider *prov)
 {
-	struct lis_hv_provider *prov = READ_ONCE(vb->prov);
 	unsigned int cpu;
+	bool answered;
 
-	if (!prov || !prov->atomic_unload)
-		return;
-	if (!lis_vmbus_atomic_unload(vb, prov, LIS_PANIC_UNLOAD_MS))
-		pr_emerg("crash: host did not answer UNLOAD\n");
+	answered = lis_vmbus_atomic_unload(vb, prov, LIS_PANIC_UNLOAD_MS);
 	for_each_online_cpu(cpu)
 		lis_panic_take_slot(prov,
 				    &lis_hv_msg_page(cpu)->sint[LIS_VMBUS_SINT]);
+	return answered;
 }
 
 /**

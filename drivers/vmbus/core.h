@@ -191,11 +191,11 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p);
 void lis_vmbus_disconnect(struct lis_vmbus *vb);
 void lis_vmbus_shutdown_unload(struct lis_vmbus *vb);
 void lis_vmbus_panic_unload(struct lis_vmbus *vb);
-void lis_vmbus_crash_unload(struct lis_vmbus *vb);
+bool lis_vmbus_crash_unload(struct lis_vmbus *vb,
+			    struct lis_hv_provider *prov);
 
-/* main.c: for the native provider's kexec and crash handlers */
+/* main.c: for the native provider's kexec handler */
 void lis_vmbus_kexec_shutdown(void);
-void lis_vmbus_crash_shutdown(void);
 int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
 			gfp_t gfp);
 int lis_vmbus_post(struct lis_vmbus *vb, u32 conn_id, const void *msg,

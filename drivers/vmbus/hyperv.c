@@ -148,7 +148,8 @@ static void lis_hyperv_kexec(void)
  */
 static void lis_hyperv_crash(struct pt_regs *regs)
 {
-	lis_vmbus_crash_shutdown();
+	if (!lis_hv_provider_crash(&lis_hyperv))
+		pr_emerg("crash: the host did not answer UNLOAD\n");
 	lis_hyperv_cpu_offline(&lis_hyperv, smp_processor_id());
 }
 

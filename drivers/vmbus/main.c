@@ -300,19 +300,30 @@ void lis_vmbus_kexec_shutdown(void)
 }
 
 /**
- * lis_vmbus_crash_shutdown() - the native provider's crash handler
+ * lis_hv_provider_crash() - the kernel is crashing into a crash kernel
+ * @p: the attached provider
  *
- * machine_crash_shutdown() runs it before a crash kernel (kdump) starts,
- * before the panic notifiers: UNLOAD with bounded polling, no lock, no
- * sleep (lis_vmbus_crash_unload()).  The provider then stops this CPU's
- * SynIC.
+ * For a provider's crash handler (the native provider's runs from
+ * machine_crash_shutdown(), before a kdump kernel starts and before the
+ * panic notifiers): posts UNLOAD without any lock, polls every online
+ * CPU's SINT 2 slot for UNLOAD_RESPONSE for at most 5 s without sleeping,
+ * then empties every CPU's slot.  UNLOAD is posted once per connection:
+ * the panic notifier does nothing after this.  The provider then stops
+ * its CPU's SynIC itself.
  *
- * Context: atomic, interrupts off.
+ * Context: atomic, interrupts off; other CPUs may still run.
+ * Return: true if the host answered; false if it did not, if UNLOAD was
+ * posted already, or if @p is not attached or not connected.
  */
-void lis_vmbus_crash_shutdown(void)
+bool lis_hv_provider_crash(struct lis_hv_provider *p)
 {
-	lis_vmbus_crash_unload(lis_vb);
+	struct lis_vmbus *vb = lis_vb;
+
+	if (!vb || READ_ONCE(vb->prov) != p)
+		return false;
+	return lis_vmbus_crash_unload(vb, p);
 }
+EXPORT_SYMBOL_NS_GPL(lis_hv_provider_crash, LIS);
 
 static struct notifier_block lis_reboot_nb = {
 	.notifier_call = lis_reboot_notify,

@@ -61,6 +61,7 @@ struct lis_hv_provider {
 
 int lis_hv_provider_register(struct lis_hv_provider *p);
 void lis_hv_provider_unregister(struct lis_hv_provider *p);
+bool lis_hv_provider_crash(struct lis_hv_provider *p);
 
 struct lis_hv_msg_page *lis_hv_msg_page(unsigned int cpu);
 struct lis_hv_event_page *lis_hv_event_page(unsigned int cpu);

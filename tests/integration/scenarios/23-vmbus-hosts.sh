@@ -13,6 +13,8 @@
 #   and the operation succeeds; a final one fails the open, the GPADL or
 #   the connect at once and unwinds it, freeing what the host never got and
 #   keeping what it may still map.
+# - The kdump crash path's UNLOAD (lock-free, polling, no sleep) gets the
+#   host's answer, once per connection.
 # - One slow probe does not hold up the next device: an echo device whose
 #   OPENCHANNEL_RESULT the host holds back for 8 s does not delay one
 #   offered after it.
@@ -224,6 +226,27 @@ check gpadl-body-post-rings-kept \
 	sh -c "dmesg | grep -q 'GPADL of its rings posted in part; leaking'"
 check gpadl-body-post-state-broken [ "$(cat "$dev/state")" = broken ]
 rmmod lis_echo
+rmmod lis_sim
+
+# ---- the kdump crash path's UNLOAD, driven through lis_sim ----
+# What the native provider's crash handler runs, here with interrupts off
+# on the writing CPU: UNLOAD without a lock, then polling (no sleep, at
+# most 5 s) until the host, on the other CPU, answers.
+insmod "$LIS_MODULES/lis_sim.ko" host=ws2016 echo_devices=0
+dmesg -c >/dev/null
+if echo unload >"$SIM/crash"; then
+	ok crash-unload-answered
+else
+	not_ok crash-unload-answered "$(dmesg | tail -n 10)"
+fi
+dmesg | grep 'crash: UNLOAD'
+check crash-unload-host-saw-it sh -c "dmesg | grep -q 'lis_sim: guest unloaded'"
+# Once per connection: a second crash (or the panic notifier) sends none.
+if echo unload >"$SIM/crash" 2>/dev/null; then
+	not_ok crash-unload-once "a second UNLOAD was posted"
+else
+	ok crash-unload-once
+fi
 rmmod lis_sim
 
 # ---- a slow probe does not hold up the next device ----
