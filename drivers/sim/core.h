@@ -42,8 +42,15 @@
 /* A channel's signal connection id is this plus its relid. */
 #define LIS_SIM_CHAN_CONN_BASE	0x10000
 
-/* Guest messages queued before ->post_msg() answers -EAGAIN. */
-#define LIS_SIM_IN_MAX		1024
+/*
+ * Guest messages one connection id's queue holds before ->post_msg()
+ * answers HV_STATUS_INSUFFICIENT_BUFFERS (Hyper-V's per-port message
+ * queue is small and its depth undocumented; a small quota makes bursts,
+ * such as a large GPADL's bodies, meet it).
+ */
+#define LIS_SIM_PORT_QUOTA	16
+/* Connection ids a guest may post to: 1, 4 and the handed-out one. */
+#define LIS_SIM_PORTS		3
 /* Host messages queued for one CPU's slot before new ones are dropped. */
 #define LIS_SIM_OUT_MAX		4096
 
@@ -63,6 +70,38 @@
 struct lis_sim;
 struct lis_vss_host;
 
+/**
+ * struct lis_sim_host_info - a host personality (host.c)
+ * @name: what host= and debugfs `host` take, e.g. "ws2019"
+ * @release: the Windows Server release it stands for
+ * @vmbus_version: highest VMBus protocol version its host accepts; from
+ *	5.0 on its hypervisor routes connection id 4 too
+ * @dm_version: highest Dynamic Memory protocol version it accepts
+ * @vss_major: highest VSS integration component major version it offers
+ */
+struct lis_sim_host_info {
+	const char *name;
+	const char *release;
+	u32 vmbus_version;
+	u32 dm_version;
+	u16 vss_major;
+};
+
+/**
+ * struct lis_sim_post_fault - HvPostMessage failures armed by a fault
+ * @count: how many of the next posts fail
+ * @status: the hypercall status they fail with
+ * @msgtype: only posts of this channel message type (if @any is false)
+ * @any: every post counts
+ *
+ * Protected by lis_sim.in_lock.
+ */
+struct lis_sim_post_fault {
+	u32 count;
+	u32 status;
+	u32 msgtype;
+	bool any;
+};
 /**
  * struct lis_sim_msg - one hypervisor message, queued in either direction
  * @node: in lis_sim.in_list (guest to host) or lis_sim_cpu.queue (host to
@@ -399,9 +438,14 @@ struct lis_sim_capture {
  * @cpus: per-CPU SynIC delivery state
  * @irqs_inflight: interrupts raised by IPI whose handler has not finished
  * @attached: between ->start() and ->stop(); read locklessly
- * @in_lock: protects @in_list and @in_count (any context: interrupts off)
+ * @in_lock: protects @in_list, @port_count, @post_fault and the refusal
+ *	counters (any context: interrupts off)
  * @in_list: messages the guest posted, oldest first
- * @in_count: entries in @in_list
+ * @port_count: entries in @in_list per connection id (lis_sim_port())
+ * @post_fault: posts a fault makes fail
+ * @refused_quota: posts refused because their queue was full
+ * @refused_conn_id: posts refused for a connection id not routed here
+ * @refused_fault: posts a fault made fail
  * @in_work: feeds @in_list to the VMBus host
  * @msg_conn_id: connection id handed out in VERSION_RESPONSE (0: none);
  *	written under @lock, read locklessly by ->post_msg()
@@ -410,7 +454,10 @@ struct lis_sim_capture {
  * @delayed_lock: protects @delayed
  * @delayed: host messages a fault holds back (struct lis_sim_delayed)
  * @lock: the host state lock: protects everything below
- * @max_version: highest VMBus version the host accepts
+ * @host: the personality (host.c)
+ * @max_version: highest VMBus version the host accepts (the personality's
+ *	unless version= or debugfs `version` set another); read
+ *	locklessly by ->post_msg()
  * @version: negotiated version, 0 when the guest is not connected
  * @msg_cpu: CPU that receives channel messages
  * @offers_sent: the guest asked for offers: new channels are offered now
@@ -438,9 +485,13 @@ struct lis_sim {
 	atomic_t irqs_inflight;
 	bool attached;
 
-	spinlock_t in_lock;		/* in_list, in_count */
+	spinlock_t in_lock;		/* in_list, port_count, post_fault */
 	struct list_head in_list;
-	unsigned int in_count;
+	unsigned int port_count[LIS_SIM_PORTS];
+	struct lis_sim_post_fault post_fault;
+	u64 refused_quota;
+	u64 refused_conn_id;
+	u64 refused_fault;
 	struct work_struct in_work;
 
 	u32 msg_conn_id;
@@ -450,6 +501,7 @@ struct lis_sim {
 	struct list_head delayed;
 
 	struct mutex lock;		/* the host state below */
+	const struct lis_sim_host_info *host;
 	u32 max_version;
 	u32 version;
 	unsigned int msg_cpu;
@@ -482,8 +534,16 @@ void lis_sim_deliver_later(struct lis_sim *sim, unsigned int cpu,
 void lis_sim_signal_guest(struct lis_sim *sim, unsigned int cpu, u32 relid);
 unsigned int lis_sim_vp_to_cpu(u32 vp, const char *what);
 
+/* host.c: host personalities */
+const struct lis_sim_host_info *lis_sim_host_find(const char *name);
+const char *lis_sim_host_names(void);
+void lis_sim_host_set(struct lis_sim *sim,
+		      const struct lis_sim_host_info *host);
+bool lis_sim_host_routes(struct lis_sim *sim, u32 conn_id);
+
 /* vmbus_host.c: the VMBus host */
-int lis_sim_host_init(struct lis_sim *sim, u32 max_version);
+int lis_sim_host_init(struct lis_sim *sim,
+		      const struct lis_sim_host_info *host, u32 max_version);
 void lis_sim_host_exit(struct lis_sim *sim);
 void lis_sim_host_receive(struct lis_sim *sim, u32 conn_id, const void *msg,
 			  u32 len);

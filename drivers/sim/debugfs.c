@@ -8,6 +8,13 @@
  *   rescind  (w)  "<relid>": withdraw that channel
  *   version  (rw) "major.minor": highest version the host accepts, from the
  *                 next INITIATE_CONTACT on
+ *   host     (rw) "<personality>" (host.c): be that release's host from
+ *                 the next connection on; read: key=value lines (name,
+ *                 release, vmbus_version, dm_version, vss_version, the
+ *                 connection ids routed, the posts refused, and the
+ *                 GPADLs the host holds)
+ *   crash    (w)  "unload": run the kernel's crash-path UNLOAD
+ *                 (lis_hv_provider_crash()) now, interrupts off
  *   faults   (rw) fault commands (fault.c); read: what is armed
  *   trace    (rw) the event trace (trace.c); write "clear" to empty it
  *   capture  (rw) the byte capture (capture.c): "on", "off", "clear"
@@ -20,6 +27,8 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/irqflags.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -160,7 +169,7 @@ static ssize_t lis_sim_version_write(struct file *file,
 		ret = -EINVAL;
 	} else {
 		mutex_lock(&sim->lock);
-		sim->max_version = version;
+		WRITE_ONCE(sim->max_version, version);
 		mutex_unlock(&sim->lock);
 	}
 	kfree(buf);
@@ -174,6 +183,124 @@ static const struct file_operations lis_sim_version_fops = {
 	.llseek = seq_lseek,
 	.release = single_release,
 	.write = lis_sim_version_write,
+};
+
+static int lis_sim_host_show(struct seq_file *m, void *v)
+{
+	struct lis_sim *sim = m->private;
+	const struct lis_sim_host_info *h;
+	u64 quota, conn_id, fault;
+	unsigned int gpadls;
+	u32 max;
+
+	mutex_lock(&sim->lock);
+	h = sim->host;
+	max = sim->max_version;
+	gpadls = sim->ngpadls;
+	mutex_unlock(&sim->lock);
+	spin_lock_irq(&sim->in_lock);
+	quota = sim->refused_quota;
+	conn_id = sim->refused_conn_id;
+	fault = sim->refused_fault;
+	spin_unlock_irq(&sim->in_lock);
+
+	seq_printf(m, "name=%s\nrelease=%s\n", h->name, h->release);
+	seq_printf(m, "vmbus_version=%u.%u\n", max >> 16, max & 0xffff);
+	seq_printf(m, "dm_version=%u.%u\n", h->dm_version >> 16,
+		   h->dm_version & 0xffff);
+	seq_printf(m, "vss_version=%u.0\n", h->vss_major);
+	seq_printf(m, "conn_ids=1%s\n",
+		   max >= LIS_VMBUS_V5_0 ? ",4" : "");
+	seq_printf(m, "refused_quota=%llu\nrefused_conn_id=%llu\nrefused_fault=%llu\n",
+		   quota, conn_id, fault);
+	seq_printf(m, "gpadls=%u\n", gpadls);
+	return 0;
+}
+
+static int lis_sim_host_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, lis_sim_host_show, inode->i_private);
+}
+
+static ssize_t lis_sim_host_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct lis_sim *sim = lis_sim_file_sim(file);
+	const struct lis_sim_host_info *h;
+	char *buf, *cmd;
+	int ret = 0;
+
+	buf = lis_sim_get_cmd(ubuf, count, "host", &cmd);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	h = lis_sim_host_find(cmd);
+	if (!h) {
+		pr_warn("host: '%s' is not a host personality (%s)\n", cmd,
+			lis_sim_host_names());
+		ret = -EINVAL;
+	} else {
+		mutex_lock(&sim->lock);
+		lis_sim_host_set(sim, h);
+		mutex_unlock(&sim->lock);
+	}
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations lis_sim_host_fops = {
+	.owner = THIS_MODULE,
+	.open = lis_sim_host_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = lis_sim_host_write,
+};
+
+/*
+ * "unload": what the kernel's crash path (kdump) does through a
+ * provider's crash handler, here on demand: lis_hv_provider_crash() with
+ * interrupts off on this CPU.  The host answers from another CPU, as a
+ * real host answers from outside the guest; the crash path's own
+ * polling must find the answer without sleeping.
+ */
+static ssize_t lis_sim_crash_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct lis_sim *sim = lis_sim_file_sim(file);
+	unsigned long flags;
+	char *buf, *cmd;
+	bool answered;
+	ktime_t t0;
+	int ret = 0;
+
+	buf = lis_sim_get_cmd(ubuf, count, "crash", &cmd);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (strcmp(cmd, "unload")) {
+		pr_warn("crash: '%s': expected 'unload'\n", cmd);
+		ret = -EINVAL;
+	} else if (num_online_cpus() < 2) {
+		pr_warn("crash: needs a second CPU for the host to answer on\n");
+		ret = -EOPNOTSUPP;
+	} else {
+		t0 = ktime_get();
+		local_irq_save(flags);
+		answered = lis_hv_provider_crash(&sim->prov);
+		local_irq_restore(flags);
+		pr_info("crash: UNLOAD %s after %lld us of polling\n",
+			answered ? "answered" : "not answered",
+			ktime_us_delta(ktime_get(), t0));
+		ret = answered ? 0 : -ETIMEDOUT;
+	}
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations lis_sim_crash_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = lis_sim_crash_write,
+	.llseek = noop_llseek,
 };
 
 static int lis_sim_faults_show(struct seq_file *m, void *v)
@@ -237,6 +364,8 @@ void lis_sim_debugfs_init(struct lis_sim *sim)
 	debugfs_create_file("offer", 0200, dir, sim, &lis_sim_offer_fops);
 	debugfs_create_file("rescind", 0200, dir, sim, &lis_sim_rescind_fops);
 	debugfs_create_file("version", 0644, dir, sim, &lis_sim_version_fops);
+	debugfs_create_file("host", 0644, dir, sim, &lis_sim_host_fops);
+	debugfs_create_file("crash", 0200, dir, sim, &lis_sim_crash_fops);
 	debugfs_create_file("faults", 0644, dir, sim, &lis_sim_faults_fops);
 	debugfs_create_file("trace", 0644, dir, sim, &lis_sim_trace_fops);
 	debugfs_create_file("capture", 0644, dir, sim, &lis_sim_capture_fops);

@@ -197,6 +197,8 @@ int lis_dm_ctl_init(struct lis_sim_dm *dm, unsigned int *nr_boot)
 		       dm_version);
 		return -EINVAL;
 	}
+	/* No higher than the host personality's (host.c). */
+	dm->max_version = min(dm->max_version, dm->sim->host->dm_version);
 	if (*dm_hotadd && lis_dm_parse_hotadd(dm_hotadd, &start, &size)) {
 		pr_err("dm_hotadd=%s: not SIZE@START (e.g. 1G@1G)\n", dm_hotadd);
 		return -EINVAL;

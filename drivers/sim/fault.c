@@ -21,6 +21,13 @@
  *                                  probability; kinds is a comma list of
  *                                  drop,dup,delay,reorder,index,desc
  *                                  (default all)
+ *   post-fail <status> <count> [<msgtype>]
+ *                                  the next <count> guest posts (of that
+ *                                  channel message type, or any) fail in
+ *                                  the hypervisor with HvPostMessage
+ *                                  status <status> (e.g. 19: insufficient
+ *                                  buffers, transient; 5: invalid
+ *                                  parameter, final); count 0 disarms
  *   chaos off                      stop the random faults
  *   clear                          disarm every one-shot fault (and send
  *                                  a held-back message now)
@@ -310,15 +317,23 @@ bool lis_sim_fault_take_rescind(struct lis_sim *sim, u32 relid, int step)
 	return false;
 }
 
-static int lis_sim_parse_msgtype(const char *s, u32 *type)
+/* A channel message type by name or number; LIS_CHMSG_MAX if none. */
+static u32 lis_sim_msgtype(const char *s)
 {
 	u32 t;
 
-	if (kstrtou32(s, 0, &t)) {
-		for (t = 1; t < LIS_CHMSG_MAX; t++)
-			if (!strcasecmp(s, lis_chmsg_name(t)))
-				break;
-	}
+	if (!kstrtou32(s, 0, &t))
+		return t < LIS_CHMSG_MAX ? t : LIS_CHMSG_MAX;
+	for (t = 1; t < LIS_CHMSG_MAX; t++)
+		if (!strcasecmp(s, lis_chmsg_name(t)))
+			break;
+	return t;
+}
+
+static int lis_sim_parse_msgtype(const char *s, u32 *type)
+{
+	u32 t = lis_sim_msgtype(s);
+
 	if (!lis_sim_host_sends(t)) {
 		pr_warn("faults: '%s' is not a message type the host sends\n",
 			s);
@@ -465,6 +480,40 @@ static int lis_sim_fault_chaos(struct lis_sim *sim, char **argv,
 	return 0;
 }
 
+/* "post-fail <status> <count> [<msgtype>]" */
+static int lis_sim_fault_post(struct lis_sim *sim, char **argv,
+			      unsigned int argc)
+{
+	struct lis_sim_post_fault f = { .any = argc == 3 };
+	u32 status, count;
+
+	if (kstrtou32(argv[1], 0, &status) || !status || status > 0xffff) {
+		pr_warn("faults: post-fail: '%s' is not a hypercall status (1 to 65535)\n",
+			argv[1]);
+		return -EINVAL;
+	}
+	if (kstrtou32(argv[2], 0, &count) || count > 1000000) {
+		pr_warn("faults: post-fail: '%s' is not a count (0 to 1000000)\n",
+			argv[2]);
+		return -EINVAL;
+	}
+	if (argc == 4) {
+		/* Any type: these are the guest's messages. */
+		f.msgtype = lis_sim_msgtype(argv[3]);
+		if (f.msgtype == LIS_CHMSG_MAX || !f.msgtype) {
+			pr_warn("faults: post-fail: '%s' is not a channel message type\n",
+				argv[3]);
+			return -EINVAL;
+		}
+	}
+	f.status = status;
+	f.count = count;
+	spin_lock_irq(&sim->in_lock);
+	sim->post_fault = f;
+	spin_unlock_irq(&sim->in_lock);
+	return 0;
+}
+
 /**
  * lis_sim_fault_command() - arm or clear faults
  * @sim: the simulator
@@ -493,9 +542,14 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 
 	if (!strcmp(argv[0], "clear") && argc == 1) {
 		memset(&sim->faults, 0, sizeof(sim->faults));
+		spin_lock_irq(&sim->in_lock);
+		memset(&sim->post_fault, 0, sizeof(sim->post_fault));
+		spin_unlock_irq(&sim->in_lock);
 		lis_sim_held_flush(sim);
 		return 0;
 	}
+	if (!strcmp(argv[0], "post-fail") && (argc == 3 || argc == 4))
+		return lis_sim_fault_post(sim, argv, argc);
 	if (!strcmp(argv[0], "drop") && argc == 2) {
 		if (lis_sim_parse_msgtype(argv[1], &type))
 			return -EINVAL;
@@ -543,7 +597,7 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 		return lis_sim_fault_corrupt(sim, argv[1], argv[2]);
 
 usage:
-	pr_warn("faults: expected drop|dup|reorder <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | rescind-at <relid> <step> | chaos <seed> <permille> [kinds] | chaos off | clear\n");
+	pr_warn("faults: expected drop|dup|reorder <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | rescind-at <relid> <step> | post-fail <status> <count> [msgtype] | chaos <seed> <permille> [kinds] | chaos off | clear\n");
 	return -EINVAL;
 }
 
@@ -614,9 +668,18 @@ static void lis_sim_chaos_show(struct lis_sim *sim, struct seq_file *m)
  */
 void lis_sim_fault_show(struct lis_sim *sim, struct seq_file *m)
 {
+	struct lis_sim_post_fault pf;
 	unsigned int i, n;
 
 	lockdep_assert_held(&sim->lock);
+	spin_lock_irq(&sim->in_lock);
+	pf = sim->post_fault;
+	spin_unlock_irq(&sim->in_lock);
+	if (pf.count && pf.any)
+		seq_printf(m, "post-fail %u %u\n", pf.status, pf.count);
+	else if (pf.count)
+		seq_printf(m, "post-fail %u %u %s\n", pf.status, pf.count,
+			   lis_chmsg_name(pf.msgtype));
 	for (i = 0; i < LIS_CHMSG_MAX; i++) {
 		for (n = 0; n < sim->faults.drop[i]; n++)
 			seq_printf(m, "drop %s\n", lis_chmsg_name(i));

@@ -303,53 +303,89 @@ unsigned int lis_sim_vp_to_cpu(u32 vp, const char *what)
 	return 0;
 }
 
-static bool lis_sim_conn_id_ok(struct lis_sim *sim, u32 conn_id)
+/* Which queue (0 .. LIS_SIM_PORTS - 1) a routed connection id uses. */
+static unsigned int lis_sim_port(u32 conn_id)
 {
-	u32 msg_conn_id = READ_ONCE(sim->msg_conn_id);
-
-	return conn_id == LIS_CONNID_MESSAGE || conn_id == LIS_CONNID_CONTACT ||
-	       (msg_conn_id && conn_id == msg_conn_id);
+	if (conn_id == LIS_CONNID_MESSAGE)
+		return 0;
+	if (conn_id == LIS_CONNID_CONTACT)
+		return 1;
+	return 2;
 }
 
+/* A post fault that applies to @msgtype takes one post.  in_lock held. */
+static u32 lis_sim_post_fault_take(struct lis_sim *sim, u32 msgtype)
+{
+	struct lis_sim_post_fault *f = &sim->post_fault;
+
+	lockdep_assert_held(&sim->in_lock);
+	if (!f->count || (!f->any && f->msgtype != msgtype))
+		return LIS_HV_STATUS_SUCCESS;
+	f->count--;
+	sim->refused_fault++;
+	return f->status;
+}
+
+/*
+ * HvPostMessage: answer with the statuses a real hypervisor gives.  18
+ * (invalid connection id) for an id this host's hypervisor does not
+ * route, 5 for a bad length, 11 when no memory is left for the copy, 19
+ * when the connection's queue already holds LIS_SIM_PORT_QUOTA messages
+ * the host has not taken yet.
+ */
 static int lis_sim_post_msg(struct lis_hv_provider *p, u32 conn_id,
 			    const void *msg, u32 len)
 {
 	struct lis_sim *sim = lis_sim_of(p);
+	unsigned int port = lis_sim_port(conn_id);
 	struct lis_sim_msg *m;
 	unsigned long flags;
+	u32 status;
 
+	/* No host behind the hypervisor: no port is connected. */
 	if (!READ_ONCE(sim->attached))
-		return -ENODEV;
-	if (!lis_sim_conn_id_ok(sim, conn_id)) {
-		pr_warn_ratelimited("guest posted to connection id %#x, which the host never handed out\n",
-				    conn_id);
-		return -EINVAL;
-	}
+		return LIS_HV_STATUS_INVALID_CONNECTION_ID;
 	if (!len || len > LIS_HV_MSG_PAYLOAD)
-		return -EINVAL;
+		return LIS_HV_STATUS_INVALID_PARAMETER;
+	if (!lis_sim_host_routes(sim, conn_id)) {
+		spin_lock_irqsave(&sim->in_lock, flags);
+		sim->refused_conn_id++;
+		spin_unlock_irqrestore(&sim->in_lock, flags);
+		lis_sim_trace_msg(sim, LIS_SIM_G2H, msg, len,
+				  LIS_SIM_NOTE_REFUSED);
+		pr_info_ratelimited("guest posted to connection id %#x, which this host does not route: status 18\n",
+				    conn_id);
+		return LIS_HV_STATUS_INVALID_CONNECTION_ID;
+	}
 
 	m = kmalloc(sizeof(*m), GFP_ATOMIC);
 	if (!m)
-		return -EAGAIN;
+		return LIS_HV_STATUS_INSUFFICIENT_MEMORY;
 	m->conn_id = conn_id;
 	m->len = len;
 	memcpy(m->data, msg, len);
 
 	spin_lock_irqsave(&sim->in_lock, flags);
-	if (sim->in_count >= LIS_SIM_IN_MAX) {
+	status = lis_sim_post_fault_take(sim, m->len >= 4 ?
+					 *(const u32 *)msg : 0);
+	if (!status && sim->port_count[port] >= LIS_SIM_PORT_QUOTA) {
+		sim->refused_quota++;
+		status = LIS_HV_STATUS_INSUFFICIENT_BUFFERS;
+	}
+	if (status) {
 		lis_sim_trace_msg(sim, LIS_SIM_G2H, msg, len,
 				  LIS_SIM_NOTE_REFUSED);
 		spin_unlock_irqrestore(&sim->in_lock, flags);
 		kfree(m);
-		return -EAGAIN;
+		return status;
 	}
 	/* Traced under in_lock: before the host can answer it. */
 	lis_sim_trace_msg(sim, LIS_SIM_G2H, msg, len, LIS_SIM_NOTE_NONE);
 	list_add_tail(&m->node, &sim->in_list);
-	sim->in_count++;
+	sim->port_count[port]++;
 	spin_unlock_irqrestore(&sim->in_lock, flags);
 	queue_work(sim->wq, &sim->in_work);
-	return 0;
+	return LIS_HV_STATUS_SUCCESS;
 }
 
 static int lis_sim_signal_event(struct lis_hv_provider *p, u32 conn_id)
@@ -406,7 +442,7 @@ static void lis_sim_in_work(struct work_struct *work)
 					     node);
 		if (m) {
 			list_del(&m->node);
-			sim->in_count--;
+			sim->port_count[lis_sim_port(m->conn_id)]--;
 		}
 		spin_unlock_irq(&sim->in_lock);
 		if (!m)
@@ -427,7 +463,7 @@ static void lis_sim_drop_posted(struct lis_sim *sim)
 
 	spin_lock_irq(&sim->in_lock);
 	list_splice_init(&sim->in_list, &list);
-	sim->in_count = 0;
+	memset(sim->port_count, 0, sizeof(sim->port_count));
 	spin_unlock_irq(&sim->in_lock);
 	list_for_each_entry_safe(m, tmp, &list, node)
 		kfree(m);

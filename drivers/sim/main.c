@@ -17,10 +17,15 @@
 
 #define LIS_SIM_MAX_ECHO	8
 
-static char *version = "6.0";
+static char *host = "ws2025";
+module_param(host, charp, 0444);
+MODULE_PARM_DESC(host,
+		 "Host personality: ws2012r2, ws2016, ws2019, ws2022 or ws2025 (default): its VMBus, DM and VSS versions and the connection ids its hypervisor routes; debugfs 'host' changes it later");
+
+static char *version;
 module_param(version, charp, 0444);
 MODULE_PARM_DESC(version,
-		 "Highest VMBus protocol version the host accepts, major.minor (default 6.0); debugfs 'version' changes it later");
+		 "Highest VMBus protocol version the host accepts, major.minor (default: the host personality's); debugfs 'version' changes it later");
 
 static unsigned int echo_devices = 1;
 module_param(echo_devices, uint, 0444);
@@ -37,11 +42,18 @@ static struct lis_sim *lis_sim_instance;
 
 static int __init lis_sim_init(void)
 {
+	const struct lis_sim_host_info *info;
+	u32 max_version = 0;
 	struct lis_sim *sim;
-	u32 max_version;
 	int ret;
 
-	if (lis_sim_parse_version(version, &max_version)) {
+	info = lis_sim_host_find(host);
+	if (!info) {
+		pr_err("host=%s: not a host personality (%s)\n", host,
+		       lis_sim_host_names());
+		return -EINVAL;
+	}
+	if (version && lis_sim_parse_version(version, &max_version)) {
 		pr_err("version=%s: not a VMBus version the simulator knows (e.g. 5.3)\n",
 		       version);
 		return -EINVAL;
@@ -60,7 +72,7 @@ static int __init lis_sim_init(void)
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
 	if (!sim)
 		return -ENOMEM;
-	ret = lis_sim_host_init(sim, max_version);
+	ret = lis_sim_host_init(sim, info, max_version);
 	if (ret)
 		goto free_sim;
 	ret = lis_sim_trace_init(&sim->trace);

@@ -344,14 +344,15 @@ static void lis_sim_initiate_contact(struct lis_sim *sim, u32 conn_id,
 		lis_sim_host_reset(sim);
 	}
 	sim->msg_cpu = lis_sim_vp_to_cpu(ic->target_vcpu, "INITIATE_CONTACT");
-	if (conn_id != want_conn)
-		pr_warn_ratelimited("INITIATE_CONTACT for %u.%u posted to connection %u, expected %u\n",
-				    v >> 16, v & 0xffff, conn_id, want_conn);
 	if (v >= LIS_VMBUS_V5_0 && ic->msg_sint != LIS_VMBUS_SINT)
 		pr_warn_ratelimited("guest asks for messages on SINT %u; the simulator uses SINT %u\n",
 				    ic->msg_sint, LIS_VMBUS_SINT);
 
-	if (lis_sim_version_known(v) && v <= sim->max_version) {
+	if (conn_id != want_conn) {
+		/* No guest does this; what a host would do is unknown. */
+		pr_warn_ratelimited("INITIATE_CONTACT for %u.%u posted to connection %u, expected %u: refused\n",
+				    v >> 16, v & 0xffff, conn_id, want_conn);
+	} else if (lis_sim_version_known(v) && v <= sim->max_version) {
 		sim->version = v;
 		resp.supported = 1;
 		resp.msg_conn_id = v >= LIS_VMBUS_V5_0 ? LIS_SIM_MSG_CONN_ID :
@@ -751,19 +752,23 @@ int lis_sim_rescind(struct lis_sim *sim, u32 relid)
 /**
  * lis_sim_host_init() - set up the VMBus host's state
  * @sim: the simulator
- * @max_version: highest version to accept
+ * @host: the personality to start as
+ * @max_version: highest version to accept (0: the personality's)
  *
  * Context: process.
  * Return: 0 or -ENOMEM.
  */
-int lis_sim_host_init(struct lis_sim *sim, u32 max_version)
+int lis_sim_host_init(struct lis_sim *sim,
+		      const struct lis_sim_host_info *host, u32 max_version)
 {
 	mutex_init(&sim->lock);
 	INIT_LIST_HEAD(&sim->chans);
 	INIT_LIST_HEAD(&sim->gpadls);
 	INIT_LIST_HEAD(&sim->classes);
 	INIT_DELAYED_WORK(&sim->held.work, lis_sim_held_work);
-	sim->max_version = max_version;
+	lis_sim_host_set(sim, host);
+	if (max_version)
+		sim->max_version = max_version;
 	sim->next_relid = 1;
 	sim->relid_map = kcalloc(LIS_MAX_RELID + 1, sizeof(*sim->relid_map),
 				 GFP_KERNEL);

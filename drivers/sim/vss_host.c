@@ -487,7 +487,8 @@ static int lis_vss_host_open(struct lis_sim_chan *ch)
 	}
 	vh->ch = ch;
 	lis_sim_chan_set_priv(ch, vh);
-	vh->neg_srv = vh->old_host ? 4 : LIS_VSS_SRV_MAJOR;
+	vh->neg_srv = min_t(u16, vh->old_host ? 4 : LIS_VSS_SRV_MAJOR,
+			    ch->sim->host->vss_major);
 	vh->extra_id = 0;
 	vh->wait_op = 0;
 	vh->release_at = 0;

@@ -322,6 +322,12 @@ void lis_bus_remove_all(struct lis_vmbus *vb)
  *
  * Use lis_driver_register().  Devices already on the bus are probed now.
  *
+ * Probes run asynchronously (PROBE_PREFER_ASYNCHRONOUS): a driver whose
+ * probe waits for a slow or silent host (Dynamic Memory's version
+ * negotiation may wait seconds) delays only its own device, never the
+ * devices offered after it.  Loading a driver module still returns only
+ * once the probes it started are done (the module loader waits for them).
+ *
  * Context: process.
  * Return: 0 or a negative errno from driver_register().
  */
@@ -332,6 +338,7 @@ int __lis_driver_register(struct lis_driver *drv, struct module *owner,
 	drv->driver.owner = owner;
 	drv->driver.mod_name = mod_name;
 	drv->driver.bus = &lis_bus_type;
+	drv->driver.probe_type = PROBE_PREFER_ASYNCHRONOUS;
 	return driver_register(&drv->driver);
 }
 EXPORT_SYMBOL_NS_GPL(__lis_driver_register, LIS);

@@ -157,6 +157,9 @@ int lis_channel_set_cpu(struct lis_channel *ch, unsigned int cpu)
 	ret = lis_conn_modify(vb->conn, ch->relid, prov->vp_index(prov, cpu));
 	lis_vmbus_run_actions(vb);
 	wait = vb->conn->version >= LIS_VMBUS_V5_3;
+	/* MODIFYCHANNEL could not be posted: nothing moved. */
+	if (!ret && completion_done(&ch->modify_done))
+		ret = ch->modify_status;
 	if (!ret && !wait)
 		ch->target_cpu = cpu;
 	mutex_unlock(&vb->conn_lock);
@@ -366,7 +369,7 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 	ch->broken_logged = false;
 
 	ret = lis_gpadl_create(vb, ch->relid, ch->ring_mem, total, &ch->gpadl);
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT || ret == -EREMOTEIO)
 		goto leak_rings;
 	if (ret)
 		goto free_rings;
@@ -421,10 +424,13 @@ clear_cb:
 	return ret;
 leak_rings:
 	/* The host may map the rings whenever it likes: never free them. */
-	pr_err("channel %u: GPADL of its rings not answered; leaking %u bytes\n",
-	       ch->relid, ch->ring_bytes);
+	pr_err("channel %u: GPADL of its rings %s; leaking %u bytes\n",
+	       ch->relid, ret == -ETIMEDOUT ? "not answered" : "posted in part",
+	       ch->ring_bytes);
 	mutex_lock(&vb->conn_lock);
-	lis_channel_host_fault(ch, "no answer to the GPADL of its rings",
+	lis_channel_host_fault(ch, ret == -ETIMEDOUT ?
+			       "no answer to the GPADL of its rings" :
+			       "the GPADL of its rings was posted in part",
 			       LIS_CHMSG_GPADL_HEADER);
 	mutex_unlock(&vb->conn_lock);
 	lis_channel_forget_rings(ch);
@@ -450,6 +456,7 @@ EXPORT_SYMBOL_NS_GPL(lis_channel_open, LIS);
 void lis_channel_close(struct lis_channel *ch)
 {
 	struct lis_vmbus *vb = ch->vb;
+	bool close_failed;
 
 	mutex_lock(&ch->open_lock);
 	if (!ch->opened)
@@ -460,11 +467,24 @@ void lis_channel_close(struct lis_channel *ch)
 	synchronize_rcu();
 
 	mutex_lock(&vb->conn_lock);
+	ch->close_failed = false;
 	lis_conn_close(vb->conn, ch->relid);
 	lis_vmbus_run_actions(vb);
+	close_failed = ch->close_failed;
+	/* The host may still use the channel: never open it again. */
+	if (close_failed)
+		WRITE_ONCE(ch->host_fault, true);
 	mutex_unlock(&vb->conn_lock);
 
 	ch->opened = false;
+	if (close_failed) {
+		/* The host still has the channel open: as Linux, leak. */
+		pr_err("channel %u: host not told of the close; leaking %u bytes of rings\n",
+		       ch->relid, ch->ring_bytes);
+		lis_channel_forget_rings(ch);
+		ch->gpadl = 0;
+		goto unlock;
+	}
 	lis_channel_release_rings(ch);
 unlock:
 	mutex_unlock(&ch->open_lock);

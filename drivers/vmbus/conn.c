@@ -52,6 +52,19 @@
  * itself (the channel was rescinded, or the connection unloaded), teardown
  * frees the handle at once without asking the host.
  *
+ * Posting can fail: the hypervisor may not know the connection id (a
+ * host older than 5.0 has no id 4) or may refuse the message for good.
+ * The glue retries the transient statuses itself (lis_conn_post_errno(),
+ * lis_conn_post_delay_us()) and reports every post that still failed with
+ * lis_conn_post_failed() (a queued POST) or lis_conn_msg_failed() (a
+ * message it built itself: GPADL_HEADER and GPADL_BODY).  Then the
+ * request the message belonged to ends at once, as if the host had
+ * refused it: an INITIATE_CONTACT the hypervisor could not route steps
+ * down to the next version (whose id may be 1), any other failed
+ * INITIATE_CONTACT or REQUESTOFFERS fails the connection, an OPENCHANNEL
+ * fails the open, and so on (see lis_conn_post_failed()).  Nobody waits
+ * for an answer to a message the host never got.
+ *
  * The host is not trusted.  Every message is checked by lis_chmsg_check()
  * before any field is read, and every message that does not fit the
  * current state (a duplicate offer, a result nobody asked for, a relid we
@@ -967,3 +980,234 @@ void lis_conn_actions_done(struct lis_conn *c)
 	c->nact = 0;
 }
 LIS_EXPORT(lis_conn_actions_done);
+
+/* A channel message of ours failed to post: end what it started. */
+static void conn_msg_failed(struct lis_conn *c, const void *msg, u32 len,
+			    int err)
+{
+	const struct lis_chmsg_open *open = msg;
+	const struct lis_chmsg_gpadl_header *gh = msg;
+	const struct lis_chmsg_gpadl_body *gb = msg;
+	const struct lis_chmsg_gpadl_teardown *gt = msg;
+	const struct lis_chmsg_relid_released *rel = msg;
+	const struct lis_chmsg_modify *mod = msg;
+	struct lis_conn_action *a;
+	struct lis_conn_chan *ch;
+	struct lis_conn_gpadl *g;
+	u32 type;
+
+	if (len < sizeof(struct lis_chmsg_hdr))
+		return;
+	type = ((const struct lis_chmsg_hdr *)msg)->msgtype;
+	if (err >= 0)
+		err = -EIO;
+
+	switch (type) {
+	case LIS_CHMSG_INITIATE_CONTACT:
+		if (c->state != LIS_CONN_CONTACTING)
+			return;
+		/* No such connection id here: an older host, try older. */
+		if (err == -ENXIO &&
+		    conn_pick_version(c, c->version_idx + 1)) {
+			conn_contact(c);
+			return;
+		}
+		c->state = LIS_CONN_FAILED;
+		conn_result(c, LIS_ACT_CONNECT_FAILED, 0, 0, err, 0);
+		return;
+	case LIS_CHMSG_REQUESTOFFERS:
+		if (c->state != LIS_CONN_REQUESTING)
+			return;
+		c->state = LIS_CONN_FAILED;
+		conn_result(c, LIS_ACT_CONNECT_FAILED, 0, 0, err, 0);
+		return;
+	case LIS_CHMSG_OPENCHANNEL:
+		if (len < sizeof(*open))
+			return;
+		ch = lis_conn_find(c, open->child_relid);
+		if (!ch || ch->state != LIS_CHAN_OPENING ||
+		    ch->open_id != open->open_id)
+			return;
+		ch->state = LIS_CHAN_OFFERED;
+		ch->open_id = 0;
+		conn_result(c, LIS_ACT_OPEN_RESULT, ch->relid, 0, err, 0);
+		return;
+	case LIS_CHMSG_GPADL_HEADER:
+	case LIS_CHMSG_GPADL_BODY:
+		if (len < (type == LIS_CHMSG_GPADL_HEADER ?
+			   offsetof(struct lis_chmsg_gpadl_header, range) :
+			   offsetof(struct lis_chmsg_gpadl_body, pfn)))
+			return;
+		g = lis_conn_find_gpadl(c, type == LIS_CHMSG_GPADL_HEADER ?
+					       gh->gpadl : gb->gpadl);
+		if (!g || g->state != LIS_GPADL_CREATING)
+			return;
+		conn_result(c, LIS_ACT_GPADL_CREATED, g->relid, g->handle,
+			    err, 0);
+		/*
+		 * A header that never arrived leaves the host nothing: the
+		 * handle is free again.  After a lost body the host holds
+		 * the header, and perhaps maps it: the handle stays
+		 * CREATING until the host answers, rescinds or unloads.
+		 */
+		if (type == LIS_CHMSG_GPADL_HEADER)
+			memset(g, 0, sizeof(*g));
+		return;
+	case LIS_CHMSG_GPADL_TEARDOWN:
+		if (len < sizeof(*gt))
+			return;
+		g = lis_conn_find_gpadl(c, gt->gpadl);
+		if (!g || g->state != LIS_GPADL_TEARING)
+			return;
+		/* The host still holds it: the memory stays shared. */
+		g->state = LIS_GPADL_CREATED;
+		conn_result(c, LIS_ACT_GPADL_TORNDOWN, g->relid, g->handle,
+			    err, 0);
+		return;
+	case LIS_CHMSG_MODIFYCHANNEL:
+		if (len < sizeof(*mod) || !lis_conn_find(c, mod->child_relid))
+			return;
+		conn_result(c, LIS_ACT_MODIFIED, mod->child_relid, 0, err, 0);
+		return;
+	case LIS_CHMSG_UNLOAD:
+		if (c->state != LIS_CONN_UNLOADING)
+			return;
+		/* Nobody will answer: we are going anyway. */
+		c->state = LIS_CONN_UNLOADED;
+		conn_result(c, LIS_ACT_UNLOADED, 0, 0, err, 0);
+		return;
+	default:
+		/* CLOSECHANNEL, RELID_RELEASED: nobody waits; say so. */
+		a = conn_act(c, LIS_ACT_POST_FAILED);
+		if (!a)
+			return;
+		a->msgtype = type;
+		a->status = err;
+		if (len >= sizeof(*rel))
+			a->relid = rel->child_relid;
+		return;
+	}
+}
+
+/**
+ * lis_conn_post_failed() - a queued POST could not be posted
+ * @c: the connection
+ * @idx: index in @c->act of the LIS_ACT_POST that failed
+ * @err: why, a negative errno: -ENXIO if the hypervisor knows no such
+ *	connection id (lis_conn_post_errno()), or what was left after the
+ *	caller's retries of transient statuses
+ *
+ * The caller carried out act[0..@idx) and the POST at @idx failed.  Those
+ * leave the queue, the actions after @idx move to its front (still to be
+ * carried out, from act[0]), and the failure is applied, which may queue
+ * more actions behind them:
+ *
+ * - INITIATE_CONTACT, -ENXIO: the next allowed version is contacted at
+ *   once (from 4.1 down, at connection id 1), as Linux's vmbus_connect()
+ *   does, since hosts before 5.0 have no connection id 4;
+ * - INITIATE_CONTACT otherwise, or with no version left, and
+ *   REQUESTOFFERS: FAILED, LIS_ACT_CONNECT_FAILED with @err;
+ * - OPENCHANNEL: the channel is closed again, LIS_ACT_OPEN_RESULT(@err);
+ * - GPADL_TEARDOWN: the GPADL is CREATED again (the host still holds it),
+ *   LIS_ACT_GPADL_TORNDOWN(@err): its memory must stay shared;
+ * - MODIFYCHANNEL: LIS_ACT_MODIFIED(@err);
+ * - UNLOAD: UNLOADED, LIS_ACT_UNLOADED(@err);
+ * - CLOSECHANNEL, RELID_RELEASED: LIS_ACT_POST_FAILED.
+ *
+ * Context: any; the caller serialises all calls on @c.
+ */
+void lis_conn_post_failed(struct lis_conn *c, unsigned int idx, int err)
+{
+	u8 msg[LIS_HV_MSG_PAYLOAD];
+	u32 len;
+
+	if (idx >= c->nact || c->act[idx].type != LIS_ACT_POST)
+		return;
+	len = c->act[idx].len;
+	memcpy(msg, c->act[idx].msg, len);
+	memmove(c->act, c->act + idx + 1,
+		(c->nact - idx - 1) * sizeof(c->act[0]));
+	c->nact -= idx + 1;
+	conn_msg_failed(c, msg, len, err);
+}
+LIS_EXPORT(lis_conn_post_failed);
+
+/**
+ * lis_conn_msg_failed() - a message the caller built could not be posted
+ * @c: the connection
+ * @msg: the message (GPADL_HEADER or GPADL_BODY from lis_gpadl_encode())
+ * @len: its length
+ * @err: why, a negative errno
+ *
+ * For the messages the caller posts itself rather than through the
+ * action queue.  A failed GPADL_HEADER frees its handle and queues
+ * LIS_ACT_GPADL_CREATED(@err): nothing reached the host, the memory is the
+ * guest's again.  A failed GPADL_BODY queues the same action, but the
+ * handle stays CREATING: the host holds the header and may map what it
+ * names, so the memory must stay shared.  Other messages are handled as
+ * lis_conn_post_failed() handles them.
+ *
+ * Context: any; the caller serialises all calls on @c.
+ */
+void lis_conn_msg_failed(struct lis_conn *c, const void *msg, u32 len,
+			 int err)
+{
+	conn_msg_failed(c, msg, min_t(u32, len, LIS_HV_MSG_PAYLOAD), err);
+}
+LIS_EXPORT(lis_conn_msg_failed);
+
+/**
+ * lis_conn_post_errno() - what an HvPostMessage status means for a message
+ * @hv_status: the status (LIS_HV_STATUS_*), as a provider returned it
+ * @msgtype: the channel message type that was posted
+ *
+ * Follows what hosts have been tested against (Linux's vmbus_post_msg()):
+ * insufficient memory or buffers is transient, and so is an invalid
+ * connection id on an ordinary message (the hypervisor answers it when
+ * messages come too fast); on INITIATE_CONTACT an invalid connection id
+ * means this host has no such id, so the caller must step down instead.
+ *
+ * Context: any.
+ * Return: 0 on success; -EAGAIN: transient, try again after
+ * lis_conn_post_delay_us(); -ENXIO: INITIATE_CONTACT to a connection id
+ * the hypervisor does not know; -EIO: any other status, final.
+ */
+int lis_conn_post_errno(u32 hv_status, u32 msgtype)
+{
+	switch (hv_status) {
+	case LIS_HV_STATUS_SUCCESS:
+		return 0;
+	case LIS_HV_STATUS_INVALID_CONNECTION_ID:
+		if (msgtype == LIS_CHMSG_INITIATE_CONTACT)
+			return -ENXIO;
+		return -EAGAIN;
+	case LIS_HV_STATUS_INSUFFICIENT_MEMORY:
+	case LIS_HV_STATUS_INSUFFICIENT_BUFFERS:
+		return -EAGAIN;
+	default:
+		return -EIO;
+	}
+}
+LIS_EXPORT(lis_conn_post_errno);
+
+/**
+ * lis_conn_post_delay_us() - back-off before a post is tried again
+ * @retry: 0 for the first retry, 1 for the second, ...
+ *
+ * Linux's schedule: 1 us, doubled at every retry; Linux lets a single
+ * wait grow to about 2 s (about 3 minutes in all over 100 tries), while
+ * this stops doubling at LIS_CONN_POST_MAX_DELAY_US, so that the
+ * LIS_CONN_POST_TRIES tries end within about 8.5 s: well inside the 30 s
+ * a request may take, and without holding the connection lock for
+ * minutes.
+ *
+ * Context: any.
+ * Return: microseconds to wait.
+ */
+u32 lis_conn_post_delay_us(unsigned int retry)
+{
+	if (retry >= 17)
+		return LIS_CONN_POST_MAX_DELAY_US;
+	return min_t(u32, 1U << retry, LIS_CONN_POST_MAX_DELAY_US);
+}
+LIS_EXPORT(lis_conn_post_delay_us);

@@ -42,6 +42,9 @@ int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
 	struct lis_host_msg *m;
 	unsigned long flags;
 
+	/* For the crash path, which may find the answer taken already. */
+	if (len >= sizeof(u32) && *(const u32 *)msg == LIS_CHMSG_UNLOAD_RESPONSE)
+		WRITE_ONCE(vb->unload_seen, true);
 	m = kmalloc(sizeof(*m), gfp);
 	if (!m)
 		return -ENOMEM;
@@ -85,28 +88,47 @@ static void lis_vmbus_msg_work(struct work_struct *work)
  * @msg: the message
  * @len: its length, at most 240
  *
- * Context: process; sleeps briefly while the hypervisor is out of buffers.
- * Return: 0 or a negative errno from the provider.
+ * A transient HvPostMessage status (lis_conn_post_errno()) is retried
+ * with Linux's doubling back-off, at most LIS_CONN_POST_TRIES times in all
+ * (lis_conn_post_delay_us(): about 8.5 s at worst).
+ *
+ * Context: process; sleeps while the hypervisor is busy.
+ * Return: 0; -ENXIO if the hypervisor knows no such connection id for
+ * INITIATE_CONTACT (the host predates it: step down, at once); -ENOBUFS
+ * if it stayed busy; -EIO for any other status; -ENODEV without a
+ * provider.
  */
 int lis_vmbus_post(struct lis_vmbus *vb, u32 conn_id, const void *msg,
 		   u32 len)
 {
 	struct lis_hv_provider *prov = vb->prov;
+	u32 msgtype = *(const u32 *)msg;
 	unsigned int tries;
-	int ret = -ENODEV;
+	u32 status = 0;
+	int ret;
 
 	if (!prov)
-		return ret;
-	for (tries = 0; tries < 100; tries++) {
-		ret = prov->post_msg(prov, conn_id, msg, len);
+		return -ENODEV;
+	for (tries = 0;; tries++) {
+		status = prov->post_msg(prov, conn_id, msg, len);
+		ret = lis_conn_post_errno(status, msgtype);
 		if (ret != -EAGAIN)
 			break;
-		usleep_range(1000, 2000);
+		if (tries + 1 >= LIS_CONN_POST_TRIES) {
+			ret = -ENOBUFS;
+			break;
+		}
+		fsleep(lis_conn_post_delay_us(tries));
 	}
-	if (ret)
-		pr_err_ratelimited("posting %s to connection %u failed: %d\n",
-				   lis_chmsg_name(*(const u32 *)msg), conn_id,
-				   ret);
+	if (ret == -ENXIO)
+		pr_info("connection id %u unknown to %s: it predates VMBus %u.%u\n",
+			conn_id, prov->name,
+			((const struct lis_chmsg_initiate_contact *)msg)->version >> 16,
+			((const struct lis_chmsg_initiate_contact *)msg)->version & 0xffff);
+	else if (ret)
+		pr_err_ratelimited("posting %s to connection %u failed: status %u after %u tries (%d)\n",
+				   lis_chmsg_name(msgtype), conn_id, status,
+				   tries + 1, ret);
 	return ret;
 }
 
@@ -176,12 +198,19 @@ void lis_vmbus_run_actions(struct lis_vmbus *vb)
 	unsigned int i;
 
 	lockdep_assert_held(&vb->conn_lock);
+restart:
 	for (i = 0; i < c->nact; i++) {
 		struct lis_conn_action *a = &c->act[i];
+		int ret;
 
 		switch (a->type) {
 		case LIS_ACT_POST:
-			lis_vmbus_post(vb, a->conn_id, a->msg, a->len);
+			ret = lis_vmbus_post(vb, a->conn_id, a->msg, a->len);
+			if (ret) {
+				/* act[0] is now the next action to carry out. */
+				lis_conn_post_failed(c, i, ret);
+				goto restart;
+			}
 			break;
 		case LIS_ACT_CONNECTED:
 			pr_info("connected to %s, VMBus protocol %u.%u\n",
@@ -193,6 +222,8 @@ void lis_vmbus_run_actions(struct lis_vmbus *vb)
 		case LIS_ACT_CONNECT_FAILED:
 			vb->connect_status = a->status;
 			complete(&vb->connected);
+			/* REQUESTOFFERS may be what failed: no offers come. */
+			complete(&vb->all_offers);
 			break;
 		case LIS_ACT_OFFER:
 			lis_vmbus_offer(vb, &a->offer);
@@ -215,7 +246,15 @@ void lis_vmbus_run_actions(struct lis_vmbus *vb)
 			lis_gpadl_complete(vb, a->handle, a->status);
 			break;
 		case LIS_ACT_UNLOADED:
+			if (a->status)
+				pr_warn("UNLOAD could not be posted (%d): leaving without the host's answer\n",
+					a->status);
 			complete(&vb->unloaded);
+			break;
+		case LIS_ACT_POST_FAILED:
+			ch = lis_vmbus_channel(vb, a->relid);
+			if (ch && a->msgtype == LIS_CHMSG_CLOSECHANNEL)
+				ch->close_failed = true;
 			break;
 		case LIS_ACT_MODIFIED:
 			ch = lis_vmbus_channel(vb, a->relid);
@@ -284,9 +323,11 @@ static int lis_gpadl_wait(struct lis_vmbus *vb, struct lis_gpadl_wait *w,
  *
  * Context: process; sleeps until the host answers (bounded).
  * Return: 0, -E2BIG if too large, -EIO if the host refused, -ETIMEDOUT if
- * it did not answer (or a GPADL posted only in part was not refused), or
- * another negative errno.  After -ETIMEDOUT the host may map @mem at any
- * time: the caller must never free it.
+ * it did not answer, -EREMOTEIO if the header was posted but a later part
+ * could not be, or another negative errno (e.g. from lis_vmbus_post() when
+ * the header could not be posted: nothing reached the host).  After
+ * -ETIMEDOUT or -EREMOTEIO the host may map @mem at any time: the caller
+ * must never free it.
  */
 int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 		     u32 *handle)
@@ -296,7 +337,7 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 	u8 buf[LIS_HV_MSG_PAYLOAD];
 	u32 conn_id, i, n, len;
 	u64 *pfns;
-	int ret, wret;
+	int ret;
 
 	BUILD_BUG_ON(PAGE_SIZE != LIS_HV_PAGE_SIZE);
 	if (!npfns || !PAGE_ALIGNED(mem) || !PAGE_ALIGNED(bytes))
@@ -334,22 +375,23 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 		if (ret)
 			break;
 	}
-	if (ret && !i) {
-		/* Nothing reached the host. */
+	if (ret) {
+		/*
+		 * Fail at once: the host cannot answer a GPADL it did not
+		 * get whole.  The state machine frees the handle if the
+		 * header never arrived; after a lost body the host holds
+		 * the header and @mem must stay shared.
+		 */
 		mutex_lock(&vb->conn_lock);
+		lis_conn_msg_failed(vb->conn, buf, len, ret);
+		lis_vmbus_run_actions(vb);
 		list_del(&w.node);
 		mutex_unlock(&vb->conn_lock);
+		if (i)
+			ret = -EREMOTEIO;
 		goto free_pfns;
 	}
-	/*
-	 * Even if a later post failed, wait: the host holds the header and
-	 * may answer for what it got.  Only a refusal makes @mem safe again.
-	 */
-	wret = lis_gpadl_wait(vb, &w, "creation");
-	if (ret)
-		ret = wret == -EIO ? -EIO : -ETIMEDOUT;
-	else
-		ret = wret;
+	ret = lis_gpadl_wait(vb, &w, "creation");
 	if (!ret)
 		*handle = w.handle;
 free_pfns:
@@ -442,6 +484,7 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p)
 	params.interrupt_page = virt_to_phys(vb->contact_pages[0]);
 	params.monitor_page1 = virt_to_phys(vb->contact_pages[1]);
 	params.monitor_page2 = virt_to_phys(vb->contact_pages[2]);
+	params.max_version = vb->max_version;
 
 	reinit_completion(&vb->connected);
 	reinit_completion(&vb->all_offers);
@@ -449,6 +492,7 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p)
 
 	mutex_lock(&vb->conn_lock);
 	vb->prov = p;
+	WRITE_ONCE(vb->atomic_unload_sent, false);
 	lis_conn_init(vb->conn, &params);
 	ret = lis_conn_connect(vb->conn);
 	lis_vmbus_run_actions(vb);
@@ -463,15 +507,25 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p)
 		goto fail;
 	}
 	ret = vb->connect_status;
-	if (ret) {
+	if (ret == -EPROTONOSUPPORT) {
 		pr_err("%s supports no VMBus version this driver knows (%d)\n",
 		       p->name, ret);
+		goto fail;
+	}
+	if (ret) {
+		pr_err("connecting to %s failed (%d)\n", p->name, ret);
 		goto fail;
 	}
 	if (!wait_for_completion_timeout(&vb->all_offers,
 					 LIS_CONNECT_TIMEOUT))
 		pr_warn("%s never sent ALLOFFERS_DELIVERED; going on\n",
 			p->name);
+	/* REQUESTOFFERS could not be posted. */
+	ret = vb->connect_status;
+	if (ret) {
+		pr_err("asking %s for its offers failed (%d)\n", p->name, ret);
+		goto fail;
+	}
 	return 0;
 
 fail:
@@ -556,6 +610,47 @@ static bool lis_panic_take_slot(struct lis_hv_provider *prov,
 	return msgtype == LIS_CHMSG_UNLOAD_RESPONSE;
 }
 
+/*
+ * UNLOAD without locks or sleeping, then poll every online CPU's SINT 2
+ * slot for UNLOAD_RESPONSE for at most @max_ms, emptying each slot it
+ * looks at (Linux's vmbus_wait_for_unload() does the same).  A CPU still
+ * running may take the answer through its own interrupt path first:
+ * lis_vmbus_queue_msg() notes it in unload_seen.  Sent once per
+ * connection, whoever asks first (panic notifier or crash handler).
+ * Return: true if the host answered.
+ */
+static bool lis_vmbus_atomic_unload(struct lis_vmbus *vb,
+				    struct lis_hv_provider *prov,
+				    unsigned int max_ms)
+{
+	struct lis_chmsg_hdr m = { .msgtype = LIS_CHMSG_UNLOAD };
+	u32 state = READ_ONCE(vb->conn->state);
+	unsigned int ms, cpu;
+
+	if ((state != LIS_CONN_REQUESTING && state != LIS_CONN_READY) ||
+	    READ_ONCE(vb->conn->version) < LIS_VMBUS_V3_0)
+		return false;
+	if (xchg(&vb->atomic_unload_sent, true))
+		return false;
+	WRITE_ONCE(vb->unload_seen, false);
+	if (prov->post_msg(prov, READ_ONCE(vb->conn->msg_conn_id), &m,
+			   sizeof(m)))
+		return false;
+	for (ms = 0; ms < max_ms; ms++) {
+		if (READ_ONCE(vb->unload_seen))
+			return true;
+		for_each_online_cpu(cpu) {
+			struct lis_hv_msg_page *page = lis_hv_msg_page(cpu);
+
+			if (lis_panic_take_slot(prov,
+						&page->sint[LIS_VMBUS_SINT]))
+				return true;
+		}
+		mdelay(1);
+	}
+	return READ_ONCE(vb->unload_seen);
+}
+
 /**
  * lis_vmbus_panic_unload() - UNLOAD from the panic path
  * @vb: the connection
@@ -563,35 +658,48 @@ static bool lis_panic_take_slot(struct lis_hv_provider *prov,
  * Only for providers whose host runs without this kernel's help
  * (atomic_unload).  Posts UNLOAD without any lock (the CPU that held one
  * may be stopped) and polls every CPU's SINT 2 slot for UNLOAD_RESPONSE,
- * for at most LIS_PANIC_UNLOAD_MS.  Nothing here sleeps.
+ * for at most LIS_PANIC_UNLOAD_MS.  Nothing here sleeps.  Does nothing if
+ * the crash handler (lis_vmbus_crash_unload()) already said goodbye.
  *
  * Context: panic notifier: atomic, other CPUs stopped.
  */
 void lis_vmbus_panic_unload(struct lis_vmbus *vb)
 {
 	struct lis_hv_provider *prov = READ_ONCE(vb->prov);
-	struct lis_chmsg_hdr m = { .msgtype = LIS_CHMSG_UNLOAD };
 	u32 state = READ_ONCE(vb->conn->state);
-	unsigned int ms, cpu;
 
-	if (!prov || !prov->atomic_unload ||
-	    (state != LIS_CONN_REQUESTING && state != LIS_CONN_READY) ||
-	    READ_ONCE(vb->conn->version) < LIS_VMBUS_V3_0)
+	if (!prov || !prov->atomic_unload || READ_ONCE(vb->atomic_unload_sent))
 		return;
-	if (prov->post_msg(prov, READ_ONCE(vb->conn->msg_conn_id), &m,
-			   sizeof(m)))
-		return;
-	for (ms = 0; ms < LIS_PANIC_UNLOAD_MS; ms++) {
-		for_each_online_cpu(cpu) {
-			struct lis_hv_msg_page *page = lis_hv_msg_page(cpu);
+	if (!lis_vmbus_atomic_unload(vb, prov, LIS_PANIC_UNLOAD_MS) &&
+	    (state == LIS_CONN_REQUESTING || state == LIS_CONN_READY))
+		pr_emerg("host did not answer UNLOAD in %u ms\n",
+			 LIS_PANIC_UNLOAD_MS);
+}
 
-			if (lis_panic_take_slot(prov,
-						&page->sint[LIS_VMBUS_SINT]))
-				return;
-		}
-		mdelay(1);
-	}
-	pr_emerg("host did not answer UNLOAD in %u ms\n", LIS_PANIC_UNLOAD_MS);
+/**
+ * lis_vmbus_crash_unload() - UNLOAD before a crash kernel (kdump) starts
+ * @vb: the connection
+ * @prov: the attached provider
+ *
+ * For lis_hv_provider_crash(): as lis_vmbus_panic_unload() (no lock, no
+ * sleep, at most LIS_PANIC_UNLOAD_MS of polling), whatever the provider's
+ * atomic_unload (its caller knows the host can answer now), and then every
+ * online CPU's SINT 2 slot is emptied, so that nothing this kernel was
+ * sent blocks the crash kernel's first message.
+ *
+ * Context: atomic, interrupts off; other CPUs may still run.
+ * Return: true if the host answered UNLOAD.
+ */
+bool lis_vmbus_crash_unload(struct lis_vmbus *vb, struct lis_hv_provider *prov)
+{
+	unsigned int cpu;
+	bool answered;
+
+	answered = lis_vmbus_atomic_unload(vb, prov, LIS_PANIC_UNLOAD_MS);
+	for_each_online_cpu(cpu)
+		lis_panic_take_slot(prov,
+				    &lis_hv_msg_page(cpu)->sint[LIS_VMBUS_SINT]);
+	return answered;
 }
 
 /**

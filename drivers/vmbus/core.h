@@ -58,6 +58,8 @@
  *	duplicate or unexpected message naming it): it is broken for good
  * @broken_logged: the "marked broken" line was printed
  * @dropping: someone is taking the channel off the bus (conn_lock)
+ * @close_failed: CLOSECHANNEL could not be posted: the host still has
+ *	the channel open, its rings must never be freed (conn_lock)
  * @stats: counters shown in sysfs
  * @add_work: registers @device (on the device workqueue)
  * @remove_work: unregisters it after a rescind
@@ -92,6 +94,7 @@ struct lis_channel {
 	bool host_fault;
 	bool broken_logged;
 	bool dropping;
+	bool close_failed;
 
 	struct lis_channel_stats stats;
 	struct work_struct add_work;
@@ -119,6 +122,8 @@ struct lis_gpadl_wait {
 /**
  * struct lis_vmbus - the connection to one host
  * @prov: the hypervisor provider; set while attached
+ * @max_version: highest VMBus version to offer (0: the newest known);
+ *	the max_version module parameter, set before any provider attaches
  * @conn_lock: protects @conn, @gpadl_waits, @relid_map updates, and the
  *	connection results below; held while the state machine's actions run
  * @conn: the connection state machine (pure code, conn.c)
@@ -135,12 +140,17 @@ struct lis_gpadl_wait {
  * @msg_wq: ordered workqueue for @msg_work
  * @dev_wq: ordered workqueue for device add and remove
  * @root: parent device of every lis_vmbus device
+ * @atomic_unload_sent: the panic notifier or the crash handler posted
+ *	UNLOAD (once per connection; xchg)
+ * @unload_seen: an UNLOAD_RESPONSE reached lis_vmbus_queue_msg() (for the
+ *	crash path's polling)
  * @cpus_ready: CPUs whose SynIC delivers to us: channel targets are picked
  *	from these (conn_lock)
  * @last_cpu: the CPU the last offer was given, for round-robin (conn_lock)
  */
 struct lis_vmbus {
 	struct lis_hv_provider *prov;
+	u32 max_version;
 
 	struct mutex conn_lock;
 	struct lis_conn *conn;
@@ -161,6 +171,9 @@ struct lis_vmbus {
 
 	struct device *root;
 
+	bool atomic_unload_sent;
+	bool unload_seen;
+
 	struct cpumask cpus_ready;
 	unsigned int last_cpu;
 };
@@ -178,6 +191,11 @@ int lis_vmbus_connect(struct lis_vmbus *vb, struct lis_hv_provider *p);
 void lis_vmbus_disconnect(struct lis_vmbus *vb);
 void lis_vmbus_shutdown_unload(struct lis_vmbus *vb);
 void lis_vmbus_panic_unload(struct lis_vmbus *vb);
+bool lis_vmbus_crash_unload(struct lis_vmbus *vb,
+			    struct lis_hv_provider *prov);
+
+/* main.c: for the native provider's kexec handler */
+void lis_vmbus_kexec_shutdown(void);
 int lis_vmbus_queue_msg(struct lis_vmbus *vb, const void *msg, u32 len,
 			gfp_t gfp);
 int lis_vmbus_post(struct lis_vmbus *vb, u32 conn_id, const void *msg,

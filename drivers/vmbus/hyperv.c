@@ -40,8 +40,8 @@
 #define LIS_HVCALL_POST_MESSAGE	0x005c
 #define LIS_HVCALL_SIGNAL_EVENT	0x005d
 #define LIS_HV_STATUS_MASK	GENMASK_ULL(15, 0)
-#define LIS_HV_INSUFFICIENT_MEMORY	11
-#define LIS_HV_INSUFFICIENT_BUFFERS	19
+
+static struct lis_hv_provider lis_hyperv;
 
 /* HvPostMessage input: 8-byte aligned, in the per-CPU hypercall page. */
 struct lis_hv_post_input {
@@ -131,6 +131,28 @@ static void lis_hyperv_cpu_offline(struct lis_hv_provider *p,
 	wrmsrl(LIS_MSR_SCONTROL, val & ~LIS_SCONTROL_ENABLE);
 }
 
+/*
+ * kexec: machine_shutdown() calls this before the next kernel starts;
+ * UNLOAD and SynIC teardown on every CPU (process context).
+ */
+static void lis_hyperv_kexec(void)
+{
+	lis_vmbus_kexec_shutdown();
+}
+
+/*
+ * kdump: machine_crash_shutdown() calls this before the crash kernel
+ * starts, with interrupts off: UNLOAD by polling, then this CPU's SynIC
+ * off (the other CPUs are stopped right after; their pages are the crash
+ * kernel's to reprogram).
+ */
+static void lis_hyperv_crash(struct pt_regs *regs)
+{
+	if (!lis_hv_provider_crash(&lis_hyperv))
+		pr_emerg("crash: the host did not answer UNLOAD\n");
+	lis_hyperv_cpu_offline(&lis_hyperv, smp_processor_id());
+}
+
 static int lis_hyperv_start(struct lis_hv_provider *p)
 {
 	const char *why = lis_hyperv_refusal();
@@ -141,11 +163,16 @@ static int lis_hyperv_start(struct lis_hv_provider *p)
 	}
 	/* Before any SINT is unmasked: no interrupt may find no handler. */
 	hv_setup_vmbus_handler(lis_vmbus_isr);
+	/* The kernel's own hooks, which hv_vmbus would otherwise own. */
+	hv_setup_kexec_handler(lis_hyperv_kexec);
+	hv_setup_crash_handler(lis_hyperv_crash);
 	return 0;
 }
 
 static void lis_hyperv_stop(struct lis_hv_provider *p)
 {
+	hv_remove_crash_handler();
+	hv_remove_kexec_handler();
 	/* Every CPU's SINT 2 is masked by now (->cpu_offline). */
 	hv_remove_vmbus_handler();
 	/* The vector's handler runs with interrupts off: an RCU reader. */
@@ -160,7 +187,7 @@ static int lis_hyperv_post_msg(struct lis_hv_provider *p, u32 conn_id,
 	u64 status;
 
 	if (!len || len > LIS_HV_MSG_PAYLOAD)
-		return -EINVAL;
+		return LIS_HV_STATUS_INVALID_PARAMETER;
 	local_irq_save(flags);
 	in = *this_cpu_ptr(hyperv_pcpu_input_arg);
 	in->conn_id = conn_id;
@@ -171,17 +198,8 @@ static int lis_hyperv_post_msg(struct lis_hv_provider *p, u32 conn_id,
 	status = hv_do_hypercall(LIS_HVCALL_POST_MESSAGE, in, NULL);
 	local_irq_restore(flags);
 
-	switch (status & LIS_HV_STATUS_MASK) {
-	case 0:
-		return 0;
-	case LIS_HV_INSUFFICIENT_MEMORY:
-	case LIS_HV_INSUFFICIENT_BUFFERS:
-		return -EAGAIN;
-	default:
-		pr_err_ratelimited("HvPostMessage to connection %u failed: status %#llx\n",
-				   conn_id, status & LIS_HV_STATUS_MASK);
-		return -EIO;
-	}
+	/* lis_vmbus decides what each status means (lis_conn_post_errno()). */
+	return status & LIS_HV_STATUS_MASK;
 }
 
 static int lis_hyperv_signal_event(struct lis_hv_provider *p, u32 conn_id)

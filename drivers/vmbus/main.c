@@ -49,6 +49,39 @@ module_param(native, bool, 0444);
 MODULE_PARM_DESC(native,
 		 "On Hyper-V, attach the native Hyper-V provider at load (default Y); N leaves the VMBus to a simulated host (lis_sim), e.g. to test with it on Hyper-V");
 
+static char *max_version;
+module_param(max_version, charp, 0444);
+MODULE_PARM_DESC(max_version,
+		 "Highest VMBus protocol version to offer the host, major.minor (e.g. 4.0; default: the newest lis knows, 6.0); versions below it are still tried if the host refuses");
+
+/*
+ * max_version= as a VMBus version: 0 if unset, else one that
+ * lis_vmbus_versions[] lists.  Return 0 or -EINVAL (logged).
+ */
+static int lis_parse_max_version(u32 *version)
+{
+	unsigned int major, minor, i;
+	char extra;
+	u32 v;
+
+	*version = 0;
+	if (!max_version || !*max_version)
+		return 0;
+	if (sscanf(max_version, "%u.%u%c", &major, &minor, &extra) == 2 &&
+	    major <= 0xffff && minor <= 0xffff) {
+		v = LIS_VMBUS_VERSION(major, minor);
+		for (i = 0; i < lis_vmbus_nversions; i++) {
+			if (lis_vmbus_versions[i] == v) {
+				*version = v;
+				return 0;
+			}
+		}
+	}
+	pr_err("max_version=%s: not a VMBus version lis knows (6.0, 5.3, 5.2, 5.1, 5.0, 4.1, 4.0, 3.0 or 2.4)\n",
+	       max_version);
+	return -EINVAL;
+}
+
 /* The native provider, when this module attached it. */
 static struct lis_hv_provider *lis_native_prov;
 
@@ -231,8 +264,7 @@ static void lis_attach_native(void)
  * the next kernel finds the VMBus free, and stop the SynIC.  Devices stay:
  * their drivers' packets after this go nowhere.
  */
-static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
-			     void *data)
+static void lis_shutdown(void)
 {
 	struct lis_vmbus *vb = lis_vb;
 
@@ -243,8 +275,55 @@ static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
 		lis_cpuhp_remove();
 	}
 	mutex_unlock(&lis_provider_lock);
+}
+
+static int lis_reboot_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	lis_shutdown();
 	return NOTIFY_DONE;
 }
+
+/**
+ * lis_vmbus_kexec_shutdown() - the native provider's kexec handler
+ *
+ * machine_shutdown() runs it when kexec starts the next kernel, after the
+ * reboot notifiers: if they have not done it already, UNLOAD (bounded
+ * wait) and stop every CPU's SynIC, so the next kernel finds the VMBus
+ * free, as Linux's hv_kexec_handler() does.
+ *
+ * Context: process, may sleep (bounded).
+ */
+void lis_vmbus_kexec_shutdown(void)
+{
+	lis_shutdown();
+}
+
+/**
+ * lis_hv_provider_crash() - the kernel is crashing into a crash kernel
+ * @p: the attached provider
+ *
+ * For a provider's crash handler (the native provider's runs from
+ * machine_crash_shutdown(), before a kdump kernel starts and before the
+ * panic notifiers): posts UNLOAD without any lock, polls every online
+ * CPU's SINT 2 slot for UNLOAD_RESPONSE for at most 5 s without sleeping,
+ * then empties every CPU's slot.  UNLOAD is posted once per connection:
+ * the panic notifier does nothing after this.  The provider then stops
+ * its CPU's SynIC itself.
+ *
+ * Context: atomic, interrupts off; other CPUs may still run.
+ * Return: true if the host answered; false if it did not, if UNLOAD was
+ * posted already, or if @p is not attached or not connected.
+ */
+bool lis_hv_provider_crash(struct lis_hv_provider *p)
+{
+	struct lis_vmbus *vb = lis_vb;
+
+	if (!vb || READ_ONCE(vb->prov) != p)
+		return false;
+	return lis_vmbus_crash_unload(vb, p);
+}
+EXPORT_SYMBOL_NS_GPL(lis_hv_provider_crash, LIS);
 
 static struct notifier_block lis_reboot_nb = {
 	.notifier_call = lis_reboot_notify,
@@ -272,6 +351,9 @@ static int __init lis_vmbus_init(void)
 	vb = kzalloc(sizeof(*vb), GFP_KERNEL);
 	if (!vb)
 		return -ENOMEM;
+	ret = lis_parse_max_version(&vb->max_version);
+	if (ret)
+		goto free_vb;
 	ret = lis_vmbus_conn_init(vb);
 	if (ret)
 		goto free_vb;

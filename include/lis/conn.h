@@ -17,6 +17,7 @@
 
 #include "shim.h"
 #include "chan_msg.h"
+#include "synic.h"
 
 #define LIS_CONN_MAX_CHANNELS	256
 #define LIS_CONN_MAX_GPADLS	512
@@ -119,6 +120,14 @@ enum lis_conn_action_type {
 	 * message, relid/handle which object where known.  Logged, ignored.
 	 */
 	LIS_ACT_PROTOCOL_ERROR,
+	/*
+	 * A message of msgtype (for relid, where it has one) could not be
+	 * posted and no other action reports it (CLOSECHANNEL,
+	 * RELID_RELEASED): status is the -errno.  After a failed
+	 * CLOSECHANNEL the host still has the channel open and may use
+	 * its rings: they must never be freed.
+	 */
+	LIS_ACT_POST_FAILED,
 };
 
 /**
@@ -129,8 +138,8 @@ enum lis_conn_action_type {
  * @len: LIS_ACT_POST: bytes in @msg
  * @relid: channel concerned, where there is one
  * @handle: GPADL handle, for the GPADL actions
- * @status: 0 or a negative errno, for the *_RESULT/_CREATED/_FAILED and
- *	MODIFIED actions
+ * @status: 0 or a negative errno, for the *_RESULT/_CREATED/_FAILED,
+ *	_TORNDOWN, MODIFIED and UNLOADED actions
  * @host_status: the raw status the host sent, for the log (OPEN_RESULT,
  *	GPADL_CREATED, CONNECT_FAILED, MODIFIED), 0 otherwise
  * @version: LIS_ACT_CONNECTED: negotiated version
@@ -220,6 +229,18 @@ int lis_conn_modify(struct lis_conn *c, u32 relid, u32 target_vp);
 int lis_conn_unload(struct lis_conn *c);
 void lis_conn_abort(struct lis_conn *c, int err);
 void lis_conn_actions_done(struct lis_conn *c);
+void lis_conn_post_failed(struct lis_conn *c, unsigned int idx, int err);
+void lis_conn_msg_failed(struct lis_conn *c, const void *msg, u32 len,
+			 int err);
+
+/*
+ * Posting: what an HvPostMessage status means, and how long to wait before
+ * trying again after a transient one (at most LIS_CONN_POST_TRIES tries).
+ */
+#define LIS_CONN_POST_TRIES		100
+#define LIS_CONN_POST_MAX_DELAY_US	100000
+int lis_conn_post_errno(u32 hv_status, u32 msgtype);
+u32 lis_conn_post_delay_us(unsigned int retry);
 
 struct lis_conn_chan *lis_conn_find(struct lis_conn *c, u32 relid);
 struct lis_conn_gpadl *lis_conn_find_gpadl(struct lis_conn *c, u32 handle);

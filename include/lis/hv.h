@@ -27,8 +27,11 @@ struct module;
  *	and for each CPU that comes online).  Context: process, on @cpu.
  * @cpu_offline: optional: undo @cpu_online (before @stop, and for each CPU
  *	that goes offline).  Context: process, on @cpu.
- * @post_msg: post @len (<= 240) bytes to connection @conn_id.  Returns 0,
- *	-EAGAIN (hypervisor out of buffers: retry later) or another -errno.
+ * @post_msg: post @len (<= 240) bytes to connection @conn_id.  Returns
+ *	the hypervisor's HvPostMessage status, unchanged: 0 on success, else
+ *	an LIS_HV_STATUS_* code (synic.h), e.g. 18 for a connection id the
+ *	hypervisor does not know, 11 or 19 while it is out of memory or its
+ *	message queue is full.  lis_vmbus decides what each one means.
  *	Context: any, does not sleep.
  * @signal_event: signal connection @conn_id (a channel's connection id).
  *	Context: any, does not sleep.
@@ -58,6 +61,7 @@ struct lis_hv_provider {
 
 int lis_hv_provider_register(struct lis_hv_provider *p);
 void lis_hv_provider_unregister(struct lis_hv_provider *p);
+bool lis_hv_provider_crash(struct lis_hv_provider *p);
 
 struct lis_hv_msg_page *lis_hv_msg_page(unsigned int cpu);
 struct lis_hv_event_page *lis_hv_event_page(unsigned int cpu);

@@ -17,6 +17,17 @@
 
 #define LIS_HVMSG_F_PENDING	BIT(0)	/* another message waits: write EOM */
 
+/*
+ * HvPostMessage results (the TLFS's hypercall status codes): what a
+ * provider's ->post_msg() returns, real or simulated.
+ */
+#define LIS_HV_STATUS_SUCCESS			0
+#define LIS_HV_STATUS_INVALID_PARAMETER		5
+#define LIS_HV_STATUS_ACCESS_DENIED		6
+#define LIS_HV_STATUS_INSUFFICIENT_MEMORY	11
+#define LIS_HV_STATUS_INVALID_CONNECTION_ID	18
+#define LIS_HV_STATUS_INSUFFICIENT_BUFFERS	19
+
 struct lis_hv_msg_header {
 	u32 type;
 	u8 payload_size;

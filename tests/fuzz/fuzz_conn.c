@@ -13,6 +13,10 @@
  * fuzzed arguments.  Arguments that name a channel or a GPADL usually pick
  * one the state machine knows, so the fuzzer reaches deep states quickly.
  *
+ * Posts can be made to fail: an armed count of the next POSTs the events
+ * queue fail (lis_conn_post_failed()) with a fuzzed error, as when the
+ * hypervisor knows no such connection id or refuses the message.
+ *
  * After every event the whole state is checked against invariants: the
  * action queue never overflows, every queued message is well formed and
  * zero beyond its length, the channel and GPADL tables are consistent, and
@@ -31,6 +35,8 @@
 
 static struct lis_conn conn, snap;
 static bool flooded;	/* one table-filling flood per input: they are slow */
+static unsigned int fail_posts;	/* how many of the next POSTs fail */
+static int fail_err;		/* with this error */
 static u64 pfns[LIS_GPADL_MAX_PFNS + 2];
 
 /* A relid: mostly one the table holds, sometimes anything. */
@@ -298,7 +304,7 @@ NO_COVERAGE static void check_action(const struct lis_conn_action *a)
 	unsigned int i;
 	u32 t;
 
-	CHECK(a->type <= LIS_ACT_PROTOCOL_ERROR);
+	CHECK(a->type <= LIS_ACT_POST_FAILED);
 	switch (a->type) {
 	case LIS_ACT_POST:
 		CHECK(lis_chmsg_check(a->msg, a->len, &t) == 0);
@@ -325,15 +331,22 @@ NO_COVERAGE static void check_action(const struct lis_conn_action *a)
 		break;
 	case LIS_ACT_OPEN_RESULT:
 		CHECK(a->status == 0 || a->status == -EIO ||
-		      a->status == -ENODEV);
+		      a->status == -ENODEV || a->status == fail_err);
 		CHECK(a->relid);
 		break;
 	case LIS_ACT_GPADL_CREATED:
-		CHECK(a->status == 0 || a->status == -EIO);
+		CHECK(a->status == 0 || a->status == -EIO ||
+		      a->status == fail_err);
 		CHECK(a->handle && a->relid);
 		break;
 	case LIS_ACT_GPADL_TORNDOWN:
-		CHECK(a->handle && a->relid && a->status == 0);
+		CHECK(a->handle && a->relid);
+		CHECK(a->status == 0 || a->status == fail_err);
+		break;
+	case LIS_ACT_POST_FAILED:
+		CHECK(a->status < 0);
+		CHECK(a->msgtype == LIS_CHMSG_CLOSECHANNEL ||
+		      a->msgtype == LIS_CHMSG_RELID_RELEASED);
 		break;
 	case LIS_ACT_PROTOCOL_ERROR:
 		CHECK(a->what && a->what[0]);
@@ -420,6 +433,19 @@ static void event_done(int ret)
 			CHECK(conn.act[0].type == LIS_ACT_PROTOCOL_ERROR);
 	}
 	check_invariants();
+	/* The armed failures hit the POSTs, and those they bring on. */
+	for (;;) {
+		unsigned int i;
+
+		for (i = 0; i < conn.nact; i++)
+			if (conn.act[i].type == LIS_ACT_POST)
+				break;
+		if (!fail_posts || i == conn.nact)
+			break;
+		fail_posts--;
+		lis_conn_post_failed(&conn, i, fail_err);
+		check_invariants();
+	}
 	lis_conn_actions_done(&conn);
 	memcpy(&snap, &conn, offsetof(struct lis_conn, nact));
 }
@@ -643,7 +669,12 @@ static void step(struct input *in)
 		guest_release(in);
 		break;
 	case 14:
-		if (flags & 1) {
+		if (flags & 2) {
+			static const int errs[] = { -ENXIO, -EIO, -ENOBUFS };
+
+			fail_posts = take8(in) % 12;
+			fail_err = errs[take8(in) % 3];
+		} else if (flags & 1) {
 			lis_conn_abort(&conn, (int)take32(in));
 			event_done(0);
 		} else {
@@ -681,6 +712,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	lis_conn_init(&conn, &p);
 	memcpy(&snap, &conn, offsetof(struct lis_conn, nact));
 	flooded = false;
+	fail_posts = 0;
+	fail_err = 0;
 	while (in.n)
 		step(&in);
 	return 0;

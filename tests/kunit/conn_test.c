@@ -72,7 +72,7 @@ enum {
 	S_END,
 	/* guest calls (events) */
 	S_CONNECT, S_OPEN, S_CLOSE, S_GPADL, S_TEARDOWN, S_RELEASE,
-	S_UNLOAD, S_ABORT, S_MODIFY,
+	S_UNLOAD, S_ABORT, S_MODIFY, S_MSGFAIL,
 	/* host messages (events) */
 	H_VERSION, H_OFFER, H_ALL, H_RESCIND, H_OPENRES, H_CREATED, H_TORN,
 	H_UNLOADRESP, H_MODRESP, H_RAW,
@@ -83,6 +83,8 @@ enum {
 	A_ACT,
 	/* checks of the state, consuming nothing */
 	C_STATE, C_CHAN, C_NOCHAN, C_GPADL, C_NOGPADL,
+	/* the POST just checked could not be posted */
+	F_POST,
 };
 
 /**
@@ -122,6 +124,14 @@ struct conn_step {
 #define UNLOAD(r)		{ .op = S_UNLOAD, .ret = (r) }
 #define ABORT(err)		{ .op = S_ABORT, .st = (err) }
 #define MODIFY(rel, vp, r)	{ .op = S_MODIFY, .a = (rel), .b = (vp), .ret = (r) }
+/* The guest's own GPADL_HEADER (8) or GPADL_BODY (9) could not be posted. */
+#define MSGFAIL(type, rel, h, err)					\
+	{ .op = S_MSGFAIL, .a = (type), .b = (rel), .c = (h), .st = (err) }
+/*
+ * The POST just checked failed with @err: lis_conn_post_failed(); the
+ * actions it queues are checked from the front of the queue on.
+ */
+#define FAIL(err)		{ .op = F_POST, .st = (err) }
 
 #define H_VERSION_ST(ok, cid, cst, r)					\
 	{ .op = H_VERSION, .a = (ok), .b = (cid), .c = (cst), .ret = (r) }
@@ -167,6 +177,7 @@ struct conn_step {
 #define A_TORN(rel, h)		A_(LIS_ACT_GPADL_TORNDOWN, rel, h, 0, 0)
 #define A_UNLOADED()		A_(LIS_ACT_UNLOADED, 0, 0, 0, 0)
 #define A_MODIFIED(rel, s, hst)	A_(LIS_ACT_MODIFIED, rel, 0, s, hst)
+#define A_POSTFAILED(rel, s)	A_(LIS_ACT_POST_FAILED, rel, 0, s, 0)
 /* A protocol error about a message of type @t (relid/handle not checked) */
 #define A_ERR(t)		{ .op = A_ACT, .a = LIS_ACT_PROTOCOL_ERROR, .e = (t) }
 /* ... naming channel @rel (0: none), which the glue then marks broken */
@@ -193,7 +204,7 @@ struct conn_engine {
 static const char *const act_names[] = {
 	"POST", "CONNECTED", "CONNECT_FAILED", "OFFER", "ALL_OFFERS",
 	"RESCIND", "OPEN_RESULT", "GPADL_CREATED", "GPADL_TORNDOWN",
-	"UNLOADED", "MODIFIED", "PROTOCOL_ERROR",
+	"UNLOADED", "MODIFIED", "PROTOCOL_ERROR", "POST_FAILED",
 };
 
 static const char *act_name(u32 type)
@@ -320,7 +331,7 @@ static u32 build_post(struct conn_engine *e, const struct conn_step *s,
 static int engine_call(struct conn_engine *e, const struct conn_step *s)
 {
 	struct lis_conn *c = e->c;
-	u8 user[120];
+	u8 user[LIS_HV_MSG_PAYLOAD];
 	u32 handle = 0;
 	int ret;
 
@@ -346,6 +357,14 @@ static int engine_call(struct conn_engine *e, const struct conn_step *s)
 		return lis_conn_unload(c);
 	case S_MODIFY:
 		return lis_conn_modify(c, s->a, s->b);
+	case S_MSGFAIL:
+		/* GPADL_HEADER: relid at 8, handle at 12; BODY: handle at 12 */
+		msg_start(user, s->a);
+		if (s->a == 8)
+			put32(user, 8, s->b);
+		put32(user, 12, s->c);
+		lis_conn_msg_failed(c, user, s->a == 8 ? 40 : 24, s->st);
+		return 0;
 	default: /* S_ABORT */
 		lis_conn_abort(c, s->st);
 		return 0;
@@ -457,6 +476,11 @@ static void run_script(struct kunit *test, struct lis_conn *c,
 			KUNIT_EXPECT_EQ_MSG(test, ret, s[i].ret, "step %u", i);
 		} else if (s[i].op <= A_ACT) {
 			engine_check_act(&e, &s[i], i);
+		} else if (s[i].op == F_POST) {
+			KUNIT_ASSERT_GT_MSG(test, e.ai, 0U,
+					    "step %u: no POST checked", i);
+			lis_conn_post_failed(c, e.ai - 1, s[i].st);
+			e.ai = 0;
 		} else {
 			engine_check_state(&e, &s[i], i);
 		}
@@ -1362,6 +1386,156 @@ static void names_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, lis_conn_state_name(0xffffffff), "unknown");
 }
 
+/* ---- failed posts ---- */
+
+/*
+ * A host before 5.0 (WS2016): its hypervisor has no connection id 4, so
+ * every 5.x INITIATE_CONTACT fails to post (status 18, -ENXIO); the next
+ * version goes out at once, and 4.1 goes to id 1, where the host answers.
+ */
+static const struct conn_step s_contact_no_id4[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 3), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 2), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 1), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 0), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(4, 1), 0, 1),
+	STATE(LIS_CONN_CONTACTING),
+	H_VERSION(0, 0, 0),
+	P_CONTACT(V(4, 0), 0, 1),
+	H_VERSION(1, T_CONNID, 0),
+	A_CONNECTED(V(4, 0), 1),
+	P_REQUEST(1),
+	H_ALL(0),
+	A_ALL(),
+	STATE(LIS_CONN_READY),
+	END
+};
+
+/* No id routes at all: every version fails to post, then the connect. */
+static const struct conn_step s_contact_no_route[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 3), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 2), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 1), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(5, 0), 2, 4), FAIL(-ENXIO),
+	P_CONTACT(V(4, 1), 0, 1), FAIL(-ENXIO),
+	P_CONTACT(V(4, 0), 0, 1), FAIL(-ENXIO),
+	P_CONTACT(V(3, 0), 0, 1), FAIL(-ENXIO),
+	P_CONTACT(V(2, 4), 0, 1), FAIL(-ENXIO),
+	A_FAILED(-ENXIO, 0),
+	STATE(LIS_CONN_FAILED),
+	/* It can start over. */
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	END
+};
+
+/* Any other failure of INITIATE_CONTACT ends the connect at once. */
+static const struct conn_step s_contact_post_fails[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4), FAIL(-EIO),
+	A_FAILED(-EIO, 0),
+	STATE(LIS_CONN_FAILED),
+	H_VERSION(1, T_CONNID, -EPROTO),	/* too late */
+	A_ERR(15),
+	END
+};
+
+/* REQUESTOFFERS lost: the connection fails, nobody waits for offers. */
+static const struct conn_step s_request_post_fails[] = {
+	CONNECT(0),
+	P_CONTACT(V(6, 0), 2, 4),
+	H_VERSION(0, 0, 0),
+	P_CONTACT(V(5, 3), 2, 4),
+	H_VERSION(1, T_CONNID, 0),
+	A_CONNECTED(V(5, 3), T_CONNID),
+	P_REQUEST(T_CONNID), FAIL(-ENOBUFS),
+	A_FAILED(-ENOBUFS, 0),
+	STATE(LIS_CONN_FAILED),
+	END
+};
+
+/* From s_ready: each request whose message could not be posted ends. */
+static const struct conn_step s_requests_post_fail[] = {
+	/* A GPADL whose header never left: the handle is free again. */
+	GPADL(1, 4, 1, 0),
+	MSGFAIL(8, 1, 1, -EIO),
+	A_CREATED(1, 1, -EIO, 0),
+	NOGPADL(1),
+	/* One whose body was lost: the host holds the header. */
+	GPADL(1, 300, 2, 0),
+	MSGFAIL(9, 1, 2, -ENOBUFS),
+	A_CREATED(1, 2, -ENOBUFS, 0),
+	GPSTATE(2, LIS_GPADL_CREATING),
+	/* OPENCHANNEL lost: the open fails, the channel is closed again. */
+	GPADL(1, 4, 3, 0),
+	H_CREATED(1, 3, 0, 0),
+	A_CREATED(1, 3, 0, 0),
+	OPEN(1, 3, 0, 2, 0, 0),
+	P_OPEN(T_CONNID, 1, 1, 3, 0, 2), FAIL(-EIO),
+	A_OPENRES(1, -EIO, 0),
+	CHAN(1, LIS_CHAN_OFFERED, 0),
+	/* ... and opens again. */
+	OPEN(1, 3, 0, 2, 0, 0),
+	P_OPEN(T_CONNID, 1, 2, 3, 0, 2),
+	H_OPENRES(1, 2, 0, 0),
+	A_OPENRES(1, 0, 0),
+	/* MODIFYCHANNEL lost. */
+	MODIFY(1, 1, 0),
+	P_MODIFY(T_CONNID, 1, 1), FAIL(-EIO),
+	A_MODIFIED(1, -EIO, 0),
+	/* CLOSECHANNEL lost: the glue is told, to keep the rings. */
+	CLOSE(1, 0),
+	P_CLOSE(T_CONNID, 1), FAIL(-EIO),
+	A_POSTFAILED(1, -EIO),
+	/* GPADL_TEARDOWN lost: the GPADL stays the host's. */
+	TEARDOWN(3, 0),
+	P_TEARDOWN(T_CONNID, 1, 3), FAIL(-EIO),
+	A_(LIS_ACT_GPADL_TORNDOWN, 1, 3, -EIO, 0),
+	GPSTATE(3, LIS_GPADL_CREATED),
+	/* UNLOAD lost: nobody will answer; unloaded at once. */
+	UNLOAD(0),
+	P_UNLOAD(T_CONNID), FAIL(-EIO),
+	A_(LIS_ACT_UNLOADED, 0, 0, -EIO, 0),
+	STATE(LIS_CONN_UNLOADED),
+	END
+};
+
+/* What an HvPostMessage status means, and the back-off. */
+static void post_status_test(struct kunit *test)
+{
+	unsigned int i;
+	u64 total = 0;
+
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(0, 14), 0);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(18, 14), -ENXIO);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(18, 5), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(11, 14), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(19, 8), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(5, 5), -EIO);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_errno(6, 14), -EIO);
+
+	KUNIT_EXPECT_EQ(test, lis_conn_post_delay_us(0), 1U);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_delay_us(1), 2U);
+	KUNIT_EXPECT_EQ(test, lis_conn_post_delay_us(10), 1024U);
+	for (i = 0; i + 1 < LIS_CONN_POST_TRIES; i++) {
+		KUNIT_EXPECT_LE(test, lis_conn_post_delay_us(i),
+				(u32)LIS_CONN_POST_MAX_DELAY_US);
+		if (i)
+			KUNIT_EXPECT_GE(test, lis_conn_post_delay_us(i),
+					lis_conn_post_delay_us(i - 1));
+		total += lis_conn_post_delay_us(i);
+	}
+	KUNIT_EXPECT_EQ(test, lis_conn_post_delay_us(1000),
+			(u32)LIS_CONN_POST_MAX_DELAY_US);
+	/* Bounded: all the retries end within 10 s. */
+	KUNIT_EXPECT_LT(test, total, 10000000ULL);
+	KUNIT_EXPECT_GT(test, total, 1000000ULL);
+}
+
 /* ---- the scripted-host cases ---- */
 
 /*
@@ -1391,6 +1565,11 @@ static const struct script_case script_cases[] = {
 	SCRIPT(unload_before_connect, PRE_NONE),
 	SCRIPT(unload_while_contacting, PRE_NONE),
 	SCRIPT(unload_after_connect, PRE_OPEN1),
+	SCRIPT(contact_no_id4, PRE_NONE),
+	SCRIPT(contact_no_route, PRE_NONE),
+	SCRIPT(contact_post_fails, PRE_NONE),
+	SCRIPT(request_post_fails, PRE_NONE),
+	SCRIPT(requests_post_fail, PRE_READY),
 };
 
 static void script_case_desc(const struct script_case *p, char *desc)
@@ -1425,6 +1604,7 @@ static struct kunit_case lis_conn_cases[] = {
 	KUNIT_CASE(guest_errors_test),
 	KUNIT_CASE(malformed_test),
 	KUNIT_CASE(names_test),
+	KUNIT_CASE(post_status_test),
 	KUNIT_CASE_PARAM(script_test, script_gen_params),
 	{}
 };
