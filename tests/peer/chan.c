@@ -128,6 +128,7 @@ int hvc_open(struct vmbus_channel *chan, u32 send_bytes, u32 recv_bytes,
 	chan->onchannel_callback = cb;
 	spin_unlock_irqrestore(&chan->sched_lock, flags);
 
+	chan->state = CHANNEL_OPENING_STATE;
 	ret = lis_channel_open(hd->lch, send_bytes, recv_bytes, userdata,
 			       userlen, hvc_lis_cb, chan);
 	if (ret) {
@@ -136,6 +137,7 @@ int hvc_open(struct vmbus_channel *chan, u32 send_bytes, u32 recv_bytes,
 		spin_lock_irqsave(&chan->sched_lock, flags);
 		chan->onchannel_callback = NULL;
 		spin_unlock_irqrestore(&chan->sched_lock, flags);
+		chan->state = CHANNEL_OPEN_STATE;
 		return ret == -EBUSY ? -EINVAL : ret;
 	}
 	chan->state = CHANNEL_OPENED_STATE;
@@ -185,8 +187,7 @@ int hvc_sendpacket(struct vmbus_channel *chan, void *buf, u32 len,
 
 	if (READ_ONCE(chan->rescind))
 		return -ENODEV;
-	if (chan->state != CHANNEL_OPENED_STATE)
-		return -EINVAL;
+	/* Not open: lis_vmbus says -ENOTCONN. */
 	return lis_channel_send(hd->lch, buf, len, requestid, type, flags);
 }
 
@@ -199,7 +200,8 @@ int hvc_sendpacket(struct vmbus_channel *chan, void *buf, u32 len,
  * @requestid: the packet's transaction id
  *
  * Context: the channel's reader.
- * Return: 0, also for an empty ring; -ENOBUFS; -EINVAL; -EIO.
+ * Return: 0, also for an empty ring; -ENOBUFS; -EINVAL; -EIO; -ENOTCONN
+ * if the channel is not open.
  */
 int hvc_recvpacket(struct vmbus_channel *chan, void *buf, u32 buflen,
 		   u32 *actual, u64 *requestid)
@@ -213,8 +215,11 @@ int hvc_recvpacket(struct vmbus_channel *chan, void *buf, u32 buflen,
 		return -EINVAL;
 	*actual = 0;
 	*requestid = 0;
-	if (chan->state != CHANNEL_OPENED_STATE)
-		return 0;
+	/*
+	 * Not gated on chan->state: the callback may run, and read, before
+	 * vmbus_open() returns (hv_utils' services get the host's NEGOTIATE
+	 * at once).  A channel that is not open has no rings: -ENOTCONN.
+	 */
 	ret = lis_channel_recv(hd->lch, buf, buflen, &len, &id);
 	switch (ret) {
 	case 0:

@@ -63,7 +63,7 @@ EXPORT_SYMBOL_GPL(vmbus_close);
  *
  * Context: any.
  * Return: 0; -EAGAIN if the ring is full; -ENODEV if the channel was
- * rescinded; -EIO if it is broken.
+ * rescinded; -EIO if it is broken; -ENOTCONN if it is not open.
  */
 int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer,
 		     u32 bufferlen, u64 requestid,
@@ -85,7 +85,8 @@ EXPORT_SYMBOL(vmbus_sendpacket);
  * Context: the channel's callback (one reader at a time).
  * Return: 0 (also when the ring is empty); -ENOBUFS if @bufferlen is too
  * small (the packet stays, *@buffer_actual_len says how much is needed);
- * -EINVAL if @bufferlen is 0; -EIO if the channel is broken.
+ * -EINVAL if @bufferlen is 0; -EIO if the channel is broken; -ENOTCONN
+ * if it is not open.
  */
 int vmbus_recvpacket(struct vmbus_channel *channel, void *buffer,
 		     u32 bufferlen, u32 *buffer_actual_len, u64 *requestid)
