@@ -28,8 +28,11 @@ rc=$?
 # fsfreeze --freeze and --unfreeze of the same file systems, same run
 # (ratio = limit / ours: 1.0 = as fast as fsfreeze).
 # dm_*: GiB/s through the whole Dynamic Memory protocol against the raw
-# page allocation/free (balloon) or add_memory() (hot-add) in the same run.
-cat "$LIS_LOGS"/integration-*-10-ring.console \
+# page allocation/free (balloon) or add_memory() (hot-add) in the same run;
+# with "peer" and "peer_ratio" (lis / peer) where 50-peer-dm measured the
+# same with the stock hv_balloon (its console is read first).
+cat "$LIS_LOGS"/integration-*-50-peer-dm.console \
+	"$LIS_LOGS"/integration-*-10-ring.console \
 	"$LIS_LOGS"/integration-*-20-dm.console \
 	"$LIS_LOGS"/integration-*-40-vss.console 2>/dev/null | tr -d '\r' |
 awk -v out="$OUT/results.json" '
@@ -60,9 +63,19 @@ function val(key,   i, kv) {
 function gib(pages) {
 	return pages * 4096 / 1073741824
 }
-function dm(name, value, limit, what) {
-	fig[++n] = sprintf("  \"%s\": {\"value\": %.3f, \"unit\": \"GiB/s\", \"limit\": %.3f, \"limit_what\": \"%s\", \"ratio\": %.4f}", name, value, limit, what, value / limit)
-	printf "%-16s %8.3f GiB/s   limit %8.3f GiB/s   ratio %.4f\n", name, value, limit, value / limit
+function dm(name, value, limit, what,   p) {
+	p = ""
+	if (peer[name] > 0)
+		p = sprintf(", \"peer\": %.3f, \"peer_ratio\": %.4f", peer[name], value / peer[name])
+	fig[++n] = sprintf("  \"%s\": {\"value\": %.3f, \"unit\": \"GiB/s\", \"limit\": %.3f, \"limit_what\": \"%s\", \"ratio\": %.4f%s}", name, value, limit, what, value / limit, p)
+	printf "%-16s %8.3f GiB/s   limit %8.3f GiB/s   ratio %.4f", name, value, limit, value / limit
+	if (peer[name] > 0)
+		printf "   peer %8.3f GiB/s   peer_ratio %.4f", peer[name], value / peer[name]
+	printf "\n"
+}
+/^lis-bench peer_dm_/ {
+	us = val("us") > 0 ? val("us") : 1
+	peer[substr($2, 9)] = gib(val("pages")) / (us / 1e6)
 }
 /^lis-bench dm_balloon_/ {
 	name = substr($2, 4)
