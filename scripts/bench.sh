@@ -26,10 +26,16 @@ rc=$?
 # same bytes out and back, on the same CPU, in the same run.
 # vss_*: ms of lis-vssd's freeze window and of the whole backup against
 # fsfreeze --freeze and --unfreeze of the same file systems, same run
-# (ratio = limit / ours: 1.0 = as fast as fsfreeze).
+# (ratio = limit / ours: 1.0 = as fast as fsfreeze); with "peer" and
+# "peer_ratio" (peer / lis) where 51-peer-vss measured the same with the
+# stock hv_utils and hv_vss_daemon (its console is read first).
 # dm_*: GiB/s through the whole Dynamic Memory protocol against the raw
-# page allocation/free (balloon) or add_memory() (hot-add) in the same run.
-cat "$LIS_LOGS"/integration-*-10-ring.console \
+# page allocation/free (balloon) or add_memory() (hot-add) in the same run;
+# with "peer" and "peer_ratio" (lis / peer) where 50-peer-dm measured the
+# same with the stock hv_balloon (its console is read first).
+cat "$LIS_LOGS"/integration-*-50-peer-dm.console \
+	"$LIS_LOGS"/integration-*-51-peer-vss.console \
+	"$LIS_LOGS"/integration-*-10-ring.console \
 	"$LIS_LOGS"/integration-*-20-dm.console \
 	"$LIS_LOGS"/integration-*-40-vss.console \
 	"$LIS_LOGS"/integration-*-41-vss-many.console 2>/dev/null | tr -d '\r' |
@@ -50,20 +56,39 @@ function val(key,   i, kv) {
 	fig[++n] = sprintf("  \"%s\": {\"value\": %.1f, \"unit\": \"MiB/s\", \"limit\": %.1f, \"limit_what\": \"memcpy of the same bytes, same CPU, same run\", \"ratio\": %.4f}", name, ours, limit, ours / limit)
 	printf "%-10s %10.1f MiB/s   limit %10.1f MiB/s   ratio %.4f\n", name, ours, limit, ours / limit
 }
+/^lis-bench peer_vss_/ {
+	pvss[substr($2, 6)] = val("ms")
+}
 /^lis-bench vss_/ {
 	name = $2
 	ours = val("ms")
 	limit = val("limit_ms")
 	ratio = ours > 0 ? limit / ours : 0
-	fig[++n] = sprintf("  \"%s\": {\"value\": %d, \"unit\": \"ms\", \"file_systems\": %d, \"limit\": %d, \"limit_what\": \"fsfreeze --freeze and --unfreeze of the same file systems, same run\", \"ratio\": %.4f}", name, ours, val("fs"), limit, ratio)
-	printf "%-18s %6d ms   limit %6d ms   ratio %.4f\n", name, ours, limit, ratio
+	p = ""
+	if (name in pvss && ours > 0)
+		p = sprintf(", \"peer\": %d, \"peer_ratio\": %.4f", pvss[name], pvss[name] / ours)
+	fig[++n] = sprintf("  \"%s\": {\"value\": %d, \"unit\": \"ms\", \"file_systems\": %d, \"limit\": %d, \"limit_what\": \"fsfreeze --freeze and --unfreeze of the same file systems, same run\", \"ratio\": %.4f%s}", name, ours, val("fs"), limit, ratio, p)
+	printf "%-18s %6d ms   limit %6d ms   ratio %.4f", name, ours, limit, ratio
+	if (name in pvss && ours > 0)
+		printf "   peer %6d ms   peer_ratio %.4f", pvss[name], pvss[name] / ours
+	printf "\n"
 }
 function gib(pages) {
 	return pages * 4096 / 1073741824
 }
-function dm(name, value, limit, what) {
-	fig[++n] = sprintf("  \"%s\": {\"value\": %.3f, \"unit\": \"GiB/s\", \"limit\": %.3f, \"limit_what\": \"%s\", \"ratio\": %.4f}", name, value, limit, what, value / limit)
-	printf "%-16s %8.3f GiB/s   limit %8.3f GiB/s   ratio %.4f\n", name, value, limit, value / limit
+function dm(name, value, limit, what,   p) {
+	p = ""
+	if (peer[name] > 0)
+		p = sprintf(", \"peer\": %.3f, \"peer_ratio\": %.4f", peer[name], value / peer[name])
+	fig[++n] = sprintf("  \"%s\": {\"value\": %.3f, \"unit\": \"GiB/s\", \"limit\": %.3f, \"limit_what\": \"%s\", \"ratio\": %.4f%s}", name, value, limit, what, value / limit, p)
+	printf "%-16s %8.3f GiB/s   limit %8.3f GiB/s   ratio %.4f", name, value, limit, value / limit
+	if (peer[name] > 0)
+		printf "   peer %8.3f GiB/s   peer_ratio %.4f", peer[name], value / peer[name]
+	printf "\n"
+}
+/^lis-bench peer_dm_/ {
+	us = val("us") > 0 ? val("us") : 1
+	peer[substr($2, 9)] = gib(val("pages")) / (us / 1e6)
 }
 /^lis-bench dm_balloon_/ {
 	name = substr($2, 4)

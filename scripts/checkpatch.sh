@@ -41,7 +41,7 @@ main()
 		files=("$@")
 	else
 		cd "$LIS_ROOT" || return 1
-		mapfile -t files < <(find drivers include tests/kunit tests/fuzz tools \
+		mapfile -t files < <(find drivers include tests/kunit tests/fuzz tests/peer tools \
 			-type f \( -name '*.c' -o -name '*.h' \) \
 			! -path include/lis/shim_user.h 2>/dev/null | LC_ALL=C sort)
 	fi

@@ -227,6 +227,39 @@ lis_kernel_source()
 	echo "$dir/linux-source-6.12"
 }
 
+# lis_kernel_hv_source <series>: drivers/hv of Debian's linux-source-<series>
+# (6.1 or 6.12: the source of that series' stock kernel), for the peer
+# drivers' compat module (tests/peer/Kbuild); prints the directory.  6.12's
+# whole tree is extracted already (lis_kernel_source); for another series
+# only drivers/hv is, once, into the cache keyed by the package version.
+lis_kernel_hv_source()
+{
+	local series=$1 ver dir tarball=/usr/src/linux-source-$1.tar.xz
+
+	if [ "$series" = 6.12 ]; then
+		dir=$(lis_kernel_source) || return 1
+		echo "$dir/drivers/hv"
+		return
+	fi
+	ver=$(dpkg-query -W -f='${Version}' "linux-source-$series" 2>/dev/null) || {
+		lis_log "linux-source-$series is not installed (run scripts/deps.sh)"
+		return 1
+	}
+	dir=$LIS_CACHE/src/$ver
+	mkdir -p "$LIS_CACHE/src"
+	(
+		flock 8
+		[ -e "$dir/.lis-extracted" ] || [ -e "$dir/.lis-hv-extracted" ] && exit 0
+		[ -r "$tarball" ] || { lis_log "missing $tarball (run scripts/deps.sh)"; exit 1; }
+		lis_log "extracting drivers/hv of $tarball into $dir"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -C "$dir" -xJf "$tarball" "linux-source-$series/drivers/hv" || exit 1
+		touch "$dir/.lis-hv-extracted"
+	) 8>"$LIS_CACHE/src/.lock" || return 1
+	echo "$dir/linux-source-$series/drivers/hv"
+}
+
 # ---------------------------------------------------------------------------
 # Source copies: every build runs in a scratch copy of the working tree
 # (tracked and untracked files, without build products), so results are

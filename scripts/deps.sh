@@ -21,6 +21,9 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod
 	xz-utils openssl perl
 	linux-source-6.12
+	# the peer drivers' compat module reads drivers/hv of each stock
+	# kernel's own source (tests/peer)
+	linux-source-6.1
 	# stock kernels and their headers (integration layer)
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
@@ -32,6 +35,8 @@ PACKAGES=(
 	dkms e2fsprogs xfsprogs btrfs-progs
 	# the host agent of backup scenarios (QMP)
 	python3
+	# the peer's VSS daemon, hv_vss_daemon (tests/integration/scenarios/6*)
+	hyperv-daemons
 	# fuzzers (libFuzzer runtime)
 	clang libclang-rt-14-dev
 )

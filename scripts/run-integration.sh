@@ -33,6 +33,22 @@
 #                             unformatted one.  Several pairs, or several
 #                             lines, make several disks ("xfs 300M": recent
 #                             mkfs.xfs refuses anything smaller)
+#   # lis-peer: hv_balloon    the peer drivers (Documentation/testing.rst,
+#                             "Peer drivers"): the kernel's own stock
+#                             modules, named here, as they are in
+#                             /lib/modules (decompressed, not loaded) in
+#                             /lis/peer/<name>.ko, and lis_hvcompat.ko in
+#                             /lis/modules.  lis_hvcompat is built for the
+#                             series from tests/peer (results
+#                             build-peer-<series>, peer-crc-<series>) only
+#                             when a selected scenario asks; the guest's
+#                             ACPI has no S4 (hv_balloon turns ballooning
+#                             and hot-add off in a VM that can hibernate,
+#                             and a Hyper-V VM can only when so configured)
+#   # lis-peer-bin: hv_vss_daemon
+#                             programs of Debian's packages (hyperv-daemons)
+#                             for the peer scenarios, in the guest's
+#                             /usr/sbin with the shared libraries they need
 #   # lis-host: agent         run tests/integration/host_agent.py beside
 #                             QEMU: it copies the disks with QMP
 #                             drive-backup when the guest asks (host_copy
@@ -189,6 +205,105 @@ add_kmods()
 		*.ko.zst) zstd -qdc "/lib/modules/$kver/$path" ;;
 		*) cat "/lib/modules/$kver/$path" ;;
 		esac >"$root/lis/kmods/$ko"
+	done
+}
+
+# build_peer <series> <kver> <outdir>: lis_hvcompat.ko for that kernel in
+# <outdir>/peer, built from a copy of the tree against drivers/hv of the
+# kernel's own linux-source; then its modversion CRCs against every
+# symbol Debian's hv_balloon.ko and hv_utils.ko import from hv_vmbus.
+build_peer()
+{
+	local series=$1 kver=$2 out=$3/peer log=$LIS_LOGS/integration-peer-$1.log
+	local hv src stock sym crc mine bad="" n=0
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	src=$out/src
+	if ! hv=$(lis_kernel_hv_source "$series" 2>"$log"); then
+		tap_fail_log "build-peer-$series" "no drivers/hv of linux-source-$series" "$log"
+		return 1
+	fi
+	lis_copy_tree "$src"
+	if ! make -C "/lib/modules/$kver/build" M="$src" LIS_PEER_HV="$hv" \
+		-j"$LIS_JOBS" modules >>"$log" 2>&1; then
+		tap_fail_log "build-peer-$series" "lis_hvcompat did not build against $kver" "$log"
+		return 1
+	fi
+	tap_ok "build-peer-$series"
+	cp "$src/tests/peer/lis_hvcompat.ko" "$out/"
+	for stock in "/lib/modules/$kver/kernel/drivers/hv/"hv_{balloon,utils}.ko*; do
+		case $stock in
+		*.xz) xz -dc "$stock" ;;
+		*.zst) zstd -qdc "$stock" ;;
+		*) cat "$stock" ;;
+		esac >"$out/stock.ko"
+		while read -r crc sym; do
+			awk -v s="$sym" '$2 == s && $3 == "drivers/hv/hv_vmbus" { f = 1 } END { exit !f }' \
+				"/lib/modules/$kver/build/Module.symvers" || continue
+			n=$((n + 1))
+			mine=$(awk -v s="$sym" '$2 == s { print $1 }' "$src/Module.symvers")
+			echo "peer-crc: ${stock##*/} $sym stock $crc lis_hvcompat ${mine:-none}" >>"$log"
+			[ "$mine" = "$crc" ] || bad+=" ${stock##*/}:$sym($crc/${mine:-none})"
+		done < <(modprobe --dump-modversions "$out/stock.ko")
+	done
+	rm -f "$out/stock.ko"
+	if [ "$n" -eq 0 ] || [ -n "$bad" ]; then
+		tap_fail "peer-crc-$series" "modversion CRCs (stock/lis_hvcompat) differ:$bad" \
+			"($n hv_vmbus imports checked)"
+	else
+		tap_ok "peer-crc-$series"
+	fi
+}
+
+# add_peer <kver> <root> <peer dir> <prefix> <names...>: the stock modules
+# into <root>/lis/peer, lis_hvcompat.ko into <root>/lis/modules.
+add_peer()
+{
+	local kver=$1 root=$2 dir=$3 prefix=$4 name path
+
+	shift 4
+	if [ ! -e "$dir/lis_hvcompat.ko" ]; then
+		tap_fail "$prefix/peer" "lis_hvcompat was not built (build-peer-*)"
+		return 1
+	fi
+	cp "$dir/lis_hvcompat.ko" "$root/lis/modules/"
+	mkdir -p "$root/lis/peer"
+	for name in "$@"; do
+		path=""
+		for path in "/lib/modules/$kver/kernel/drivers/hv/$name".ko*; do
+			break
+		done
+		if [ ! -e "$path" ]; then
+			tap_fail "$prefix/peer-$name" "$kver has no stock $name module"
+			return 1
+		fi
+		case $path in
+		*.xz) xz -dc "$path" ;;
+		*.zst) zstd -qdc "$path" ;;
+		*) cat "$path" ;;
+		esac >"$root/lis/peer/$name.ko"
+	done
+}
+
+# add_peer_bins <root> <prefix> <names...>: /usr/sbin/<name> of the host
+# into <root>/usr/sbin, with the libraries ldd names.
+add_peer_bins()
+{
+	local root=$1 prefix=$2 name lib
+
+	shift 2
+	for name in "$@"; do
+		if [ ! -x "/usr/sbin/$name" ]; then
+			tap_fail "$prefix/peer-$name" "/usr/sbin/$name is missing (scripts/deps.sh)"
+			return 1
+		fi
+		cp "/usr/sbin/$name" "$root/usr/sbin/"
+		for lib in $(ldd "/usr/sbin/$name" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			$1 ~ /^\// { print $1 }'); do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
 	done
 }
 
@@ -381,7 +496,7 @@ run_scenario()
 {
 	local series=$1 kver=$2 file=$3 modules=$4 image=$5
 	local name prefix root mem timeout cmdline kmods disks log rc problems host
-	local start
+	local start peer peer_bins qemu_args=()
 
 	name=$(basename "$file" .sh)
 	prefix=$series/$name
@@ -393,6 +508,8 @@ run_scenario()
 	kmods=$(header "$file" kmods "")
 	disks=$(header "$file" disk "")
 	host=$(header "$file" host "")
+	peer=$(header "$file" peer "")
+	peer_bins=$(header "$file" peer-bin "")
 	if [ "$series" = debug ]; then
 		timeout=$((timeout * 2))
 		cmdline="kasan.fault=panic $cmdline"
@@ -414,6 +531,14 @@ run_scenario()
 	cp "$TOOLS_BIN"/* "$root/initramfs/usr/bin/" 2>/dev/null
 	# shellcheck disable=SC2086 # lists of words
 	add_kmods "$kver" "$root/initramfs" "$prefix" $kmods
+	if [ -n "$peer" ]; then
+		# shellcheck disable=SC2086
+		add_peer "$kver" "$root/initramfs" "$(dirname "$modules")/peer" \
+			"$prefix" $peer || return
+		qemu_args=(-global PIIX4_PM.disable_s4=1)
+	fi
+	# shellcheck disable=SC2086
+	[ -z "$peer_bins" ] || add_peer_bins "$root/initramfs" "$prefix" $peer_bins || return
 	# shellcheck disable=SC2086
 	if ! add_disks "$root" $disks; then
 		tap_fail "$prefix/disks" "could not make the disks '$disks'"
@@ -427,7 +552,7 @@ run_scenario()
 	start=$(date +%s)
 	lis_qemu "$log" "$image" "$root/initramfs.cpio" "$mem" "$timeout" \
 		"$CMDLINE lis.kver=$kver lis.series=$series $cmdline" \
-		"${DISK_ARGS[@]}" "${AGENT_ARGS[@]}"
+		"${DISK_ARGS[@]}" "${AGENT_ARGS[@]}" "${qemu_args[@]}"
 	rc=$?
 	lis_log "integration: $prefix: $(($(date +%s) - start)) s"
 	[ "$host" = agent ] && agent_finish "$root" "$prefix"
@@ -614,6 +739,13 @@ main()
 				"dkms install/remove against $kver failed" "$log.roundtrip"
 		fi
 		mkdir -p "$out/modules"
+		for file in "${scenarios[@]}"; do
+			if in_series "$file" "$series" && [ -n "$(header "$file" peer "")" ]; then
+				lis_log "integration: lis_hvcompat for $kver"
+				build_peer "$series" "$kver" "$out"
+				break
+			fi
+		done
 		load_modules_dep "$kver"
 		for file in "${scenarios[@]}"; do
 			in_series "$file" "$series" || continue

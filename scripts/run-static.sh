@@ -7,6 +7,8 @@
 #   w1-<series>       make KDIR=<stock headers> W=1: any compiler, modpost
 #                     or Kbuild warning (or a failed build) fails
 #   checkpatch        scripts/checkpatch.sh over every C source
+# The builds include the peer drivers' test module lis_hvcompat
+# (tests/peer), given drivers/hv of the series' Debian linux-source.
 # <series> runs over $LIS_KERNELS (default "6.1 6.12").  Every build starts
 # from a fresh copy of the tree under build/static/, so nothing is stale.
 # Writes build/test-results/static.tap; logs in build/test-results/logs/.
@@ -33,13 +35,17 @@ own_diagnostics()
 # logs/static-<kind>-<series>.log.
 static_build()
 {
-	local kind=$1 series=$2 kver=$3 name=$1-$2 dir log diag
+	local kind=$1 series=$2 kver=$3 name=$1-$2 dir log diag hv peer=()
 
 	dir=$LIS_ROOT/build/static/$name
 	log=$LIS_LOGS/static-$name.log
 	lis_copy_tree "$dir"
-	if ! make -C "$dir" KDIR="/lib/modules/$kver/build" -j"$LIS_JOBS" \
-		"$([ "$kind" = sparse ] && echo C=2 || echo W=1)" >"$log" 2>&1; then
+	# The peer drivers' compat module too (tests/peer/Kbuild).
+	if hv=$(lis_kernel_hv_source "$series" 2>"$log"); then
+		peer=(LIS_PEER_HV="$hv")
+	fi
+	if ! make -C "$dir" KDIR="/lib/modules/$kver/build" -j"$LIS_JOBS" "${peer[@]}" \
+		"$([ "$kind" = sparse ] && echo C=2 || echo W=1)" >>"$log" 2>&1; then
 		tap_fail_log "$name" "build failed against $kver" "$log"
 		return
 	fi

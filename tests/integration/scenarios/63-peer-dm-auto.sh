@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The Dynamic Memory host's example of 30-dm-basic with the peer as the
+# guest: Debian's stock hv_balloon.ko on lis_hvcompat, under lis_sim's
+# automatic balancer (Documentation/testing.rst, "Peer drivers").  A
+# memory load makes the host hot-add and MemTotal grows; the load ends and
+# the host balloons (hv_balloon takes ballooned pages out of MemTotal, so
+# the guest's total falls by the balloon); a bigger load refills the
+# holes first and then hot-adds more.  Both views are compared at each
+# step: lis_sim's and hv_balloon's own (debugfs hv-balloon).
+#
+# lis-memory: 2G
+# lis-cmdline: mem=768M memhp_default_state=online
+# lis-timeout: 900
+# lis-peer: hv_balloon
+
+# shellcheck source=tests/integration/dm-lib.sh
+. /lis/dm-lib.sh
+# shellcheck source=tests/integration/peer-lib.sh
+. /lis/peer-lib.sh
+
+# peer_attr KEY: a value of hv_balloon's debugfs file.
+peer_attr()
+{
+	sed -n "s/^$1 *: *\([0-9]*\).*/\1/p" /sys/kernel/debug/hv-balloon
+}
+
+lis_load lis_vmbus || exit 0
+check load-sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 dm_hotadd=1G@1G \
+	dm_startup_mb=768 dm_minimum_mb=768 dm_maximum_mb=1792 \
+	dm_info_delay_ms=1000 dm_buffer_pct=20
+wait_for 20 dm_dev
+check dm-device-offered dm_dev
+check host-waits-for-guest [ "$(dm state)" = closed ]
+check startup-assigned [ "$(dm assigned_mb)" = 768 ]
+check maximum [ "$(dm maximum_mb)" = 1792 ]
+
+lis_load lis_hvcompat || exit 0
+# hv_balloon's report delay is 45 s by default; 1 s here.
+peer_load hv_balloon pressure_report_delay=1 || exit 0
+if ! dm_up 90; then
+	not_ok host-ready "the DM protocol did not reach 'ready'" \
+		"$(cat "$SIM/dm")" "$(dmesg | tail -n 20)"
+	exit 0
+fi
+ok host-ready
+check version-2.0 [ "$(dm version)" = 2.0 ]
+wait_for 30 [ "$(dm reports)" -ge 2 ]
+check reports-arrive [ "$(dm reports)" -ge 2 ]
+# Idle: the demand is far below Startup = Minimum: nothing to do.
+dm_settle 20
+dm_views idle
+check idle-startup-assigned [ "$(dm assigned_mb)" = 768 ]
+check idle-no-requests [ "$(dm requests)" = 0 ]
+mt0=$(mem MemTotal)
+
+# --- 1: a load makes the host hot-add --------------------------------------
+if dm_load_to 640; then ok load-640-written; else not_ok load-640-written; fi
+dm_settle 60
+dm_views load1
+ha1=$(dm hot_added_mb)
+mt1=$(mem MemTotal)
+check load1-hot-added [ "$ha1" -ge 128 ]
+check load1-whole-blocks [ $((ha1 % 128)) -eq 0 ]
+check load1-assigned [ "$(dm assigned_mb)" -eq $((768 + ha1)) ]
+check load1-nothing-ballooned [ "$(dm ballooned_pages)" = 0 ]
+check load1-guest-memtotal-grew [ $((mt1 - mt0)) -ge $((ha1 - 2)) ]
+check load1-guest-memtotal-not-more [ $((mt1 - mt0)) -le $((ha1 + 2)) ]
+check load1-covers-target [ "$(dm assigned_mb)" -ge "$(dm target_mb)" ]
+dm_no_oom load1-no-oom
+
+# --- 2: the load ends: the host balloons ------------------------------------
+dm_unload
+sync
+dm_settle 60
+dm_views idle2
+b2=$(dm ballooned_mb)
+check idle2-ballooned [ "$b2" -gt 0 ]
+check idle2-assigned-fell [ "$(dm assigned_mb)" -lt $((768 + ha1)) ]
+check idle2-assigned-sum [ "$(dm assigned_pages)" -eq \
+	$(((768 + ha1) * 256 - $(dm ballooned_pages))) ]
+check idle2-not-below-minimum [ "$(dm assigned_mb)" -ge 768 ]
+check idle2-memtotal-fell-by-balloon [ $((mt1 - $(mem MemTotal))) -ge $((b2 - 2)) ]
+check idle2-views-agree [ "$(peer_attr pages_ballooned)" = "$(dm ballooned_pages)" ]
+
+# --- 3: a bigger load: holes first, then more hot-add -----------------------
+unb0=$(dm unballoon_requests)
+if dm_load_to 960; then ok load-960-written; else not_ok load-960-written; fi
+dm_settle 60
+dm_views load3
+ha3=$(dm hot_added_mb)
+check load3-holes-refilled [ "$(dm ballooned_pages)" = 0 ]
+check load3-unballooned [ "$(dm unballoon_requests)" -gt "$unb0" ]
+check load3-more-hot-added [ "$ha3" -gt "$ha1" ]
+check load3-holes-before-hot-add [ "$(dm hot_add_over_holes)" = 0 ]
+check load3-assigned [ "$(dm assigned_mb)" -eq $((768 + ha3)) ]
+check load3-guest-memtotal [ $(($(mem MemTotal) - mt1)) -ge $((ha3 - ha1 - 2)) ]
+check load3-views-agree [ "$(peer_attr pages_ballooned)" = 0 ]
+dm_no_oom load3-no-oom
+
+check no-protocol-errors [ "$(dm protocol_errors)" = 0 ]
+check no-violations [ "$(dm violations)" = 0 ]
+dm_unload
+dmesg_clean
