@@ -16,49 +16,8 @@
 SIMCTL=lis-simctl
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
-vstat()
-{
-	sed -n "s/^$1=//p" /sys/kernel/debug/lis_vss/*/stats 2>/dev/null
-}
-
-hstat()
-{
-	sed -n "s/^$1=//p" /sys/kernel/debug/lis_sim/vss
-}
-
-try_write()
-{
-	# Not attached to our output: check's $(...) would wait for it.
-	sh -c "echo x >$1/probe.\$\$" >/dev/null 2>&1 </dev/null &
-	WRITER=$!
-}
-
-writer_done()
-{
-	! kill -0 "$WRITER" 2>/dev/null
-}
-
-writable()
-{
-	try_write "$1"
-	wait_for 2 writer_done
-}
-
-client()
-{
-	local log=$1
-
-	shift
-	lis-vss-test "$@" >"$log" 2>&1 &
-	CLIENT=$!
-	wait_for 10 grep -q '^hello 0' "$log"
-}
-
-stop_client()
-{
-	kill "$CLIENT" 2>/dev/null
-	wait "$CLIENT" 2>/dev/null
-}
+# shellcheck source=tests/integration/vss-lib.sh
+. /lis/vss-lib.sh
 
 vss_relid()
 {

@@ -31,54 +31,9 @@ PARAMS=/sys/module/lis_vss/parameters
 HUNG=/proc/sys/kernel/hung_task_timeout_secs
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
-vstat()
-{
-	sed -n "s/^$1=//p" /sys/kernel/debug/lis_vss/*/stats 2>/dev/null
-}
-
-hstat()
-{
-	sed -n "s/^$1=//p" /sys/kernel/debug/lis_sim/vss
-}
-
-# try_write <dir>: create a file there in the background; a write to a
-# frozen file system blocks (uninterruptibly) until it is thawed.
-try_write()
-{
-	# Not attached to our output: check's $(...) would wait for it.
-	sh -c "echo x >$1/probe.\$\$" >/dev/null 2>&1 </dev/null &
-	WRITER=$!
-}
-
-writer_done()
-{
-	! kill -0 "$WRITER" 2>/dev/null
-}
-
-# writable <dir>: a write there completes within 3 s.
-writable()
-{
-	try_write "$1"
-	wait_for 3 writer_done
-}
-
-# frozen <dir>: a write there is still blocked after 1 s.
-frozen()
-{
-	try_write "$1"
-	sleep 1
-	! writer_done
-}
-
-client()
-{
-	local log=$1
-
-	shift
-	lis-vss-test "$@" >"$log" 2>&1 &
-	CLIENT=$!
-	wait_for 10 grep -q '^hello 0' "$log"
-}
+# shellcheck source=tests/integration/vss-lib.sh
+. /lis/vss-lib.sh
+VSS_WRITE_SECONDS=3
 
 stop_client()
 {
