@@ -17,47 +17,11 @@
 . /lis/dm-lib.sh
 
 lis_load lis_vmbus || exit 0
-check load-sim insmod "$LIS_MODULES/lis_sim.ko" dm_devices=1 dm_hotadd=1G@1G \
-	dm_startup_mb=768 dm_minimum_mb=768 dm_maximum_mb=1792 \
-	dm_info_delay_ms=1000 dm_buffer_pct=20
-wait_for 20 dm_dev
-check dm-device-offered dm_dev
-check host-waits-for-guest [ "$(dm state)" = closed ]
-check startup-assigned [ "$(dm assigned_mb)" = 768 ]
-check maximum [ "$(dm maximum_mb)" = 1792 ]
+dm_seed_host
 
 # lis_balloon's report delay is 45 s by default, as on Linux; 1 s here.
 dm_guest_up || exit 0
-if ! dm_up 90; then
-	not_ok host-ready "the DM protocol did not reach 'ready'" \
-		"$(cat "$SIM/dm")" "$(dmesg | tail -n 20)"
-	exit 0
-fi
-ok host-ready
-check version-2.0 [ "$(dm version)" = 2.0 ]
-wait_for 30 [ "$(dm reports)" -ge 2 ]
-check reports-arrive [ "$(dm reports)" -ge 2 ]
-# Idle: the demand is far below Startup = Minimum: nothing to do.
-dm_settle 20
-dm_views idle
-check idle-startup-assigned [ "$(dm assigned_mb)" = 768 ]
-check idle-no-requests [ "$(dm requests)" = 0 ]
-mt0=$(mem MemTotal)
-
-# --- 1: a load makes the host hot-add --------------------------------------
-if dm_load_to 640; then ok load-640-written; else not_ok load-640-written; fi
-dm_settle 60
-dm_views load1
-ha1=$(dm hot_added_mb)
-mt1=$(mem MemTotal)
-check load1-hot-added [ "$ha1" -ge 128 ]
-check load1-whole-blocks [ $((ha1 % 128)) -eq 0 ]
-check load1-assigned [ "$(dm assigned_mb)" -eq $((768 + ha1)) ]
-check load1-nothing-ballooned [ "$(dm ballooned_pages)" = 0 ]
-check load1-guest-memtotal-grew [ $((mt1 - mt0)) -ge $((ha1 - 2)) ]
-check load1-guest-memtotal-not-more [ $((mt1 - mt0)) -le $((ha1 + 2)) ]
-check load1-covers-target [ "$(dm assigned_mb)" -ge "$(dm target_mb)" ]
-dm_no_oom load1-no-oom
+dm_seed_up_and_grow || exit 0
 
 # --- 2: the load ends: the host balloons ------------------------------------
 dm_unload
