@@ -511,7 +511,6 @@ EXPORT_SYMBOL_NS_GPL(lis_channel_close, LIS);
 int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
 		      unsigned int nvec, u64 trans_id, u16 type, u16 flags)
 {
-	struct lis_vmpacket_desc desc;
 	unsigned long irqflags;
 	bool signal = false;
 	u32 pkt;
@@ -523,30 +522,13 @@ int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
 		return -EIO;
 
 	spin_lock_irqsave(&ch->out_lock, irqflags);
-	ret = lis_ring_write_inband_vec(&ch->out, vec, nvec, type, flags,
-					trans_id, &desc, &signal);
-	pkt = (u32)desc.len8 * 8;
+	ret = lis_ring_send_inband_vec(&ch->out, vec, nvec, type, flags,
+				       trans_id, &pkt, &signal);
 	if (!ret) {
 		ch->stats.out_packets++;
 		ch->stats.out_bytes += pkt;
-		if (READ_ONCE(ch->out.hdr->pending_send_sz))
-			lis_ring_set_pending_send(&ch->out, 0);
 	} else if (ret == -EAGAIN) {
 		ch->stats.out_full++;
-		lis_ring_set_pending_send(&ch->out,
-					  pkt + LIS_RING_TRAILER_SIZE);
-		/* Room may have appeared before the host saw the request. */
-		if (lis_ring_bytes_to_write(&ch->out) >
-		    pkt + LIS_RING_TRAILER_SIZE) {
-			ret = lis_ring_write_inband_vec(&ch->out, vec, nvec,
-							type, flags, trans_id,
-							NULL, &signal);
-			if (!ret) {
-				ch->stats.out_packets++;
-				ch->stats.out_bytes += pkt;
-				lis_ring_set_pending_send(&ch->out, 0);
-			}
-		}
 	}
 	spin_unlock_irqrestore(&ch->out_lock, irqflags);
 

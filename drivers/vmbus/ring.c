@@ -515,6 +515,66 @@ int lis_ring_write_inband(struct lis_ring *ring, u16 type, u16 flags,
 }
 LIS_EXPORT(lis_ring_write_inband);
 
+/*
+ * Test seam: the moment between setting pending_send_sz and rechecking the
+ * free space, where a reader may drain the ring without having seen the
+ * request.  The KUnit suite defines it to play that reader; elsewhere it
+ * is nothing.
+ */
+#ifndef LIS_RING_SEND_WINDOW
+#define LIS_RING_SEND_WINDOW(ring) ((void)(ring))
+#endif
+
+/**
+ * lis_ring_send_inband_vec() - append an in-band packet or ask for room
+ * @ring: the writer's view
+ * @vec: the payload, in pieces (as for lis_ring_write_inband_vec())
+ * @nvec: number of pieces
+ * @type: packet type (LIS_VMPKT_*)
+ * @flags: packet flags (LIS_VMPKT_F_*)
+ * @trans_id: transaction id, echoed in the completion
+ * @pkt_len: receives the bytes the packet occupies (without the trailer),
+ *	also when it did not go in
+ * @signal: as for lis_ring_write(), for whichever write put the packet in
+ *
+ * The whole writer's side of a full ring, in one place.  If the packet
+ * does not fit, sets pending_send_sz to the packet plus its trailer so
+ * that the reader signals once it would fit, then rechecks the free space:
+ * the reader may have made room before it saw the request, and would then
+ * never signal, so the packet is written after all if it fits now.  A
+ * packet that goes in clears a request left from an earlier attempt.
+ *
+ * Context: as for lis_ring_write().
+ * Return: as for lis_ring_write_inband_vec(); -EAGAIN means the request is
+ * set and the reader will signal when there is room.
+ */
+int lis_ring_send_inband_vec(struct lis_ring *ring,
+			     const struct lis_kvec *vec, unsigned int nvec,
+			     u16 type, u16 flags, u64 trans_id, u32 *pkt_len,
+			     bool *signal)
+{
+	struct lis_vmpacket_desc desc;
+	u32 need;
+	int ret;
+
+	ret = lis_ring_write_inband_vec(ring, vec, nvec, type, flags,
+					trans_id, &desc, signal);
+	*pkt_len = (u32)desc.len8 * 8;
+	need = *pkt_len + LIS_RING_TRAILER_SIZE;
+	if (ret == -EAGAIN) {
+		lis_ring_set_pending_send(ring, need);
+		LIS_RING_SEND_WINDOW(ring);
+		if (lis_ring_bytes_to_write(ring) <= need)
+			return -EAGAIN;
+		ret = lis_ring_write_inband_vec(ring, vec, nvec, type, flags,
+						trans_id, NULL, signal);
+	}
+	if (!ret && READ_ONCE(ring->hdr->pending_send_sz))
+		lis_ring_set_pending_send(ring, 0);
+	return ret;
+}
+LIS_EXPORT(lis_ring_send_inband_vec);
+
 /**
  * lis_ring_peek() - look at the next packet without consuming it
  * @ring: the reader's view

@@ -10,6 +10,12 @@
  * page allocation with a redzone in its last 4 KiB.)
  */
 #include "pure.h"
+
+/* The reader that drains the ring inside lis_ring_send_inband_vec(). */
+struct lis_ring;
+static void ring_test_send_window(struct lis_ring *ring);
+#define LIS_RING_SEND_WINDOW(ring) ring_test_send_window(ring)
+
 #include "../../drivers/vmbus/ring.c"
 #include "pure_end.h"
 
@@ -824,6 +830,113 @@ static void lis_ring_pending_send_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, 0);
 }
 
+/* --- the writer's side of a full ring (lis_ring_send_inband_vec) ------- */
+
+/*
+ * The reader that runs between the writer's request for room and its
+ * recheck: it drains @drain packets and releases them without having seen
+ * pending_send_sz, so it would never signal the writer.
+ */
+static struct {
+	struct kunit *test;
+	struct ring_pair *p;
+	u32 drain;
+	u32 seed;
+	u32 seen_pending;
+} send_window;
+
+static void ring_test_send_window(struct lis_ring *ring)
+{
+	struct kunit *test = send_window.test;
+	struct ring_pair *p = send_window.p;
+	bool sig;
+	u32 i;
+
+	if (!p || ring != &p->w)
+		return;
+	send_window.seen_pending = hdr(p)->pending_send_sz;
+	for (i = 0; i < send_window.drain; i++)
+		get(test, p, 496, send_window.seed++);
+	lis_ring_commit_read(&p->r, &sig);
+}
+
+struct send_case {
+	const char *name;
+	u32 drain;		/* packets the reader takes in the window */
+	bool masked;		/* the reader has interrupts masked */
+	int ret;
+	bool sig;
+};
+
+/* Seven 496-byte packets fill the 8 KiB ring (456 bytes free); 520 each. */
+static const struct send_case send_cases[] = {
+	{ "no_room_request_stays", 0, false, -EAGAIN, false },
+	{ "drained_in_window_signals", 7, false, 0, true },
+	{ "drained_in_window_masked", 7, true, 0, false },
+	{ "room_behind_unread_packets", 1, false, 0, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(send, send_cases, name);
+
+static void lis_ring_send_window_test(struct kunit *test)
+{
+	const struct send_case *c = test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 payload[496];
+	struct lis_kvec v = { .base = payload, .len = sizeof(payload) };
+	bool sig = !c->sig;
+	u32 i, pkt = 0;
+	int ret;
+
+	for (i = 0; i < 7; i++)
+		KUNIT_ASSERT_EQ(test, put(test, p, 496, i, &sig), 0);
+	hdr(p)->interrupt_mask = c->masked;
+	pattern(payload, sizeof(payload), 7);
+	send_window.test = test;
+	send_window.p = p;
+	send_window.drain = c->drain;
+	send_window.seed = 0;
+	sig = !c->sig;
+	ret = lis_ring_send_inband_vec(&p->w, &v, 1, LIS_VMPKT_DATA_INBAND,
+				       LIS_VMPKT_F_COMPLETION_REQUESTED, 7,
+				       &pkt, &sig);
+	send_window.p = NULL;
+
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	KUNIT_EXPECT_EQ(test, sig, c->sig);
+	KUNIT_EXPECT_EQ(test, pkt, 512);
+	/* The request was made before the recheck... */
+	KUNIT_EXPECT_EQ(test, send_window.seen_pending, 520);
+	if (ret) {
+		/* ...and stays while the packet is out. */
+		KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, 520);
+		return;
+	}
+	/* ...and is withdrawn once the packet is in; it reads back whole. */
+	KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, 0);
+	for (i = c->drain; i < 7; i++)
+		get(test, p, 496, i);
+	get(test, p, 496, 7);
+	KUNIT_EXPECT_EQ(test, lis_ring_bytes_to_read(&p->r), 0);
+}
+
+/* A packet that fits at once withdraws a request left by an earlier one. */
+static void lis_ring_send_clears_pending_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	struct lis_kvec v = { .base = "ping", .len = 4 };
+	bool sig = false;
+	u32 pkt = 0;
+
+	lis_ring_set_pending_send(&p->w, 600);
+	KUNIT_EXPECT_EQ(test, lis_ring_send_inband_vec(&p->w, &v, 1,
+						       LIS_VMPKT_DATA_INBAND,
+						       0, 1, &pkt, &sig), 0);
+	KUNIT_EXPECT_TRUE(test, sig);
+	KUNIT_EXPECT_EQ(test, pkt, 24);
+	KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, 0);
+}
+
 /* --- lazy reader synchronisation ---------------------------------------- */
 
 static void lis_ring_reader_sync_test(struct kunit *test)
@@ -1015,6 +1128,8 @@ static struct kunit_case lis_ring_cases[] = {
 	KUNIT_CASE(lis_ring_write_signal_test),
 	KUNIT_CASE(lis_ring_batched_read_test),
 	KUNIT_CASE_PARAM(lis_ring_pending_send_test, pending_gen_params),
+	KUNIT_CASE_PARAM(lis_ring_send_window_test, send_gen_params),
+	KUNIT_CASE(lis_ring_send_clears_pending_test),
 	KUNIT_CASE(lis_ring_reader_sync_test),
 	KUNIT_CASE_PARAM(lis_ring_corrupt_test, corrupt_gen_params),
 	{}
