@@ -14,9 +14,9 @@
  * refused whole (logged), the others are freed, 2 MiB blocks as such when
  * they come back whole.  The answer goes after the chain's last message.
  *
- * Unload: pages still ballooned stay allocated for good (the host holds
- * them until it returns them, and the driver that could take them back
- * is gone).
+ * Going away: pages still ballooned stay allocated (the host holds them
+ * until it returns them); the next device of this module takes them over,
+ * and once the module goes they stay allocated for good.
  *
  * Accounting: by default (accounting=used) MemTotal keeps its high-water
  * mark and ballooned pages count as used, as the host documentation
@@ -298,29 +298,105 @@ void dm_unballoon(struct lis_dm *dm, const struct lis_dm_msg *msg)
 	dm_set_state(dm, DM_INITIALIZED);
 }
 
+/*
+ * Pages a device instance left ballooned when it went away (rescind,
+ * unbind, a failed probe): the host still holds them and may return them
+ * to the next instance, as it may to Linux's hv_balloon, whose balloon
+ * outlives an unbind.  pfn -> order, as lis_dm.ballooned.
+ * dm_kept_lock serialises moving the whole set in and out of an instance;
+ * the xarray's own lock guards each entry.
+ */
+static DEFINE_XARRAY(dm_kept);
+static DEFINE_MUTEX(dm_kept_lock);
+
 /**
- * dm_balloon_keep_all() - the driver goes away with pages ballooned
+ * dm_balloon_keep_all() - the device goes away with pages ballooned
  * @dm: the device, with its channel closed and its work finished
  *
  * The host still holds every ballooned page: only an UNBALLOON_REQUEST
  * gives one back.  Handing them to the page allocator would let the
- * guest use memory the host took, so they stay allocated for good, as
- * Linux's hv_balloon leaves them; with accounting=total, MemTotal stays
- * without them.  The count is logged.
+ * guest use memory the host took, so they stay allocated, moved to the
+ * module's kept set for the next device to take over
+ * (dm_balloon_adopt()); if none does before the module goes, they stay
+ * allocated for good, as Linux's hv_balloon leaves them.  With
+ * accounting=total, MemTotal stays without them.  The count is logged.
  *
  * Context: process.
  */
 void dm_balloon_keep_all(struct lis_dm *dm)
 {
-	unsigned long pfn, n = 0;
+	unsigned long pfn, n = 0, lost = 0;
 	void *e;
 
+	mutex_lock(&dm_kept_lock);
 	xa_for_each(&dm->ballooned, pfn, e) {
 		xa_erase(&dm->ballooned, pfn);
 		n += 1UL << xa_to_value(e);
+		/* Untracked, the pages are still never freed: only leaked. */
+		if (xa_err(xa_store(&dm_kept, pfn, e, GFP_KERNEL)))
+			lost += 1UL << xa_to_value(e);
 		cond_resched();
 	}
+	mutex_unlock(&dm_kept_lock);
+	atomic_long_sub(n, &dm->pages_ballooned);
 	if (n)
-		dev_warn(&dm->dev->dev, "%lu ballooned pages (%lu MiB) stay with the host: the guest never uses them again\n",
+		dev_warn(&dm->dev->dev, "%lu ballooned pages (%lu MiB) stay with the host: kept for the next device it returns them to\n",
 			 n, n >> (20 - PAGE_SHIFT));
+	if (lost)
+		dev_err(&dm->dev->dev, "out of memory keeping track of %lu ballooned pages: the guest never uses them again\n",
+			lost);
+}
+
+/**
+ * dm_balloon_adopt() - take over the pages an earlier device left
+ * @dm: a new device, before its first status report
+ *
+ * The host may return the pages an earlier device of this guest
+ * ballooned (dm_balloon_keep_all()); they become this device's, counted
+ * in its reports and accepted back on UNBALLOON_REQUEST.
+ *
+ * Context: process.
+ * Return: the number of pages taken over.
+ */
+unsigned long dm_balloon_adopt(struct lis_dm *dm)
+{
+	unsigned long pfn, n = 0;
+	void *e;
+
+	mutex_lock(&dm_kept_lock);
+	xa_for_each(&dm_kept, pfn, e) {
+		/* Without memory to track it here, it stays kept. */
+		if (xa_err(xa_store(&dm->ballooned, pfn, e, GFP_KERNEL)))
+			continue;
+		xa_erase(&dm_kept, pfn);
+		n += 1UL << xa_to_value(e);
+		cond_resched();
+	}
+	mutex_unlock(&dm_kept_lock);
+	/* Already taken from the allocator (and from MemTotal if total). */
+	atomic_long_add(n, &dm->pages_ballooned);
+	if (n)
+		dev_info(&dm->dev->dev, "took over %lu ballooned pages (%lu MiB) the host still holds\n",
+			 n, n >> (20 - PAGE_SHIFT));
+	return n;
+}
+
+/**
+ * dm_balloon_kept_exit() - the module goes with pages still kept
+ *
+ * No driver is left to take them back: they stay allocated for good.
+ *
+ * Context: process (module exit, every device removed).
+ */
+void dm_balloon_kept_exit(void)
+{
+	unsigned long pfn, n = 0;
+	void *e;
+
+	xa_for_each(&dm_kept, pfn, e)
+		n += 1UL << xa_to_value(e);
+	xa_destroy(&dm_kept);
+	if (n)
+		pr_warn("%lu ballooned pages (%lu MiB) stay with the host: the guest never uses them again\n",
+			n, n >> (20 - PAGE_SHIFT));
 }

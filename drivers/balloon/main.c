@@ -552,6 +552,7 @@ static int dm_probe(struct lis_device *dev, const struct lis_device_id *id)
 	ret = dm_negotiate(dm, align);
 	if (ret)
 		goto close;
+	dm_balloon_adopt(dm);
 	ret = dm_report_start(dm);
 	if (ret)
 		goto close;
@@ -564,6 +565,7 @@ close:
 	wake_up(&dm->wait);
 	lis_channel_close(dm->ch);
 	flush_workqueue(dm->wq);
+	dm_balloon_keep_all(dm);
 exit_hot_add:
 	dm_hot_add_exit(dm);
 	destroy_workqueue(dm->wq);
@@ -615,6 +617,7 @@ static int __init dm_init(void)
 static void __exit dm_exit(void)
 {
 	lis_driver_unregister(&dm_driver);
+	dm_balloon_kept_exit();
 }
 
 module_init(dm_init);

@@ -286,6 +286,18 @@ check reoffer-ready wait_for 60 dm_both_ready
 dm_cmd target "$(dm assigned_mb)"
 dm_cmd verify_now
 check rescind-pages-untouched [ "$(dm violations)" = 0 ]
+# The new device takes them over (hv_balloon's count outlives an unbind
+# too), reports them, and takes them back when the host returns them.
+check reoffer-took-over sh -c "dmesg | grep -q 'took over 8192 ballooned pages'"
+check reoffer-counts-them [ "$(dm_status pages_ballooned)" = 8192 ]
+j0=$(counter unballoon_rejected)
+total0=$(mem MemTotal)
+dm_request unballoon 8192
+total1=$(mem MemTotal)
+echo "returned to the next device (accounting=total): MemTotal $total0 -> $total1 MiB"
+check reoffer-returned-accepted [ "$(counter unballoon_rejected)" = "$j0" ]
+check reoffer-returned-freed [ $((total1 - total0)) = 32 ]
+check reoffer-balloon-empty [ "$(dm_status pages_ballooned)/$(dm ballooned_pages)" = 0/0 ]
 check no-protocol-errors [ "$(dm protocol_errors)" = 0 ]
 
 dm_no_oom no-oom

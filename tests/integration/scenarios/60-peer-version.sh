@@ -5,8 +5,10 @@
 # 1.0, then 0.3 as its last attempt.  A host whose newest version is 1.0
 # must refuse 2.0 and accept 1.0; rebound to a host whose newest is 0.3,
 # hv_balloon must get to 0.3 with is_last_attempt set, and the session
-# must run (pressure reports arrive).  What the peer sent is read from
-# lis_sim's byte capture.
+# must run (pressure reports arrive).  Pages ballooned before the unbind
+# come back after the rebind (lis_balloon's 34-dm-fidelity checks that it
+# takes them back the same way).  What the peer sent is read from lis_sim's
+# byte capture.
 #
 # lis-memory: 1G
 # lis-cmdline: mem=768M
@@ -33,6 +35,8 @@ check load-sim insmod "$LIS_MODULES/lis_sim.ko" capture=1 dm_devices=1 \
 	dm_version=1.0 dm_startup_mb=768 dm_minimum_mb=512 dm_maximum_mb=768
 wait_for 20 dm_dev
 check dm-device-offered dm_dev
+# Manual mode at the Startup size: only the scenario's requests.
+dm_cmd target "$(dm assigned_mb)"
 lis_load lis_hvcompat || exit 0
 peer_load hv_balloon pressure_report_delay=1 || exit 0
 check ready-1.0 wait_for 60 dm_ready
@@ -50,6 +54,10 @@ views()
 	echo "peer: $1: host ballooned_pages=$(dm ballooned_pages) assigned_mb=$(dm assigned_mb) demand_mb=$(dm demand_mb) committed_mb=$(dm committed_mb) | hv_balloon $(grep -E 'pages_ballooned|total_pages_committed' /sys/kernel/debug/hv-balloon 2>/dev/null | tr -s ' \n' ' ')"
 }
 
+# 32 MiB ballooned before the unbind: hv_balloon keeps them (its count is
+# global), lis_sim keeps them too, and they come back after the rebind.
+dm_cmd balloon 8192 && sleep 0.5 && wait_for 60 dm_idle
+check balloon-before-unbind [ "$(dm ballooned_pages)" = 8192 ]
 views before-unbind
 
 # The same device, unbound and bound again, now on a 0.3 host.
@@ -69,6 +77,19 @@ r0=$(dm reports)
 wait_for 30 [ "$(dm reports)" -ge $((r0 + 2)) ]
 check reports-0.3 [ "$(dm reports)" -ge $((r0 + 2)) ]
 views after-rebind
+# The rebound peer takes back what it ballooned before: the pages return
+# to the guest (hv_balloon takes them out of MemTotal and puts them back),
+# and both sides' counts go to 0.
+total0=$(mem MemTotal)
+dm_cmd unballoon 8192 && sleep 0.5 && wait_for 60 dm_idle
+total1=$(mem MemTotal)
+echo "peer: unballoon after rebind: MemTotal $total0 -> $total1 MiB"
+check unballoon-after-rebind [ "$(dm last_request | cut -d' ' -f1-4)" = "unballoon 8192 8192 ok" ]
+check unballoon-after-rebind-returned [ $((total1 - total0)) = 32 ]
+check host-balloon-empty [ "$(dm ballooned_pages)" = 0 ]
+if [ -r /sys/kernel/debug/hv-balloon ]; then
+	check peer-balloon-empty [ "$(sed -n 's/^pages_ballooned *: *//p' /sys/kernel/debug/hv-balloon)" = 0 ]
+fi
 
 check no-protocol-errors [ "$(dm protocol_errors)" = 0 ]
 dmesg_clean
