@@ -29,6 +29,8 @@
 #   peer_dmesg_has TEXT   the kernel log has TEXT
 
 PEER=/lis/peer
+PEER_SIMCTL=lis-simctl
+[ -x /usr/bin/lis-simctl ] || PEER_SIMCTL=/lis/lis-simctl
 
 peer_load()
 {
@@ -59,36 +61,7 @@ peer_dm_msgs()
 	local relid
 
 	relid=$(cat "$(dm_dev)/relid" 2>/dev/null) || return 1
-	awk -v dir="$1" -v relid="$relid" '
-	function hexval(h,   i, v) {
-		v = 0
-		for (i = 1; i <= length(h); i++)
-			v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
-		return v
-	}
-	# le(off, n): little-endian n-byte value at byte off of the record
-	function le(off, n,   i, v) {
-		v = 0
-		for (i = n - 1; i >= 0; i--)
-			v = v * 256 + hexval(substr(hex, 1 + 2 * (off + i), 2))
-		return v
-	}
-	BEGIN {
-		split("VERSION_REQUEST VERSION_RESPONSE CAPABILITIES_REPORT " \
-		      "CAPABILITIES_RESPONSE STATUS_REPORT BALLOON_REQUEST " \
-		      "BALLOON_RESPONSE UNBALLOON_REQUEST UNBALLOON_RESPONSE " \
-		      "MEM_HOT_ADD_REQUEST MEM_HOT_ADD_RESPONSE INFO_MESSAGE", names)
-	}
-	$1 == dir && $2 == "pkt" && $3 == relid {
-		hex = $5
-		d = le(2, 2) * 8
-		type = le(d, 2)
-		name = (type in names) ? names[type] : "type" type
-		printf "%s size=%.0f len=%.0f trans=%.0f w8=%.0f w12=%.0f q8=%.0f q16=%.0f w24=%.0f x24=%s\n",
-			name, le(d + 2, 2), $4 - d, le(d + 4, 4), le(d + 8, 4),
-			le(d + 12, 4), le(d + 8, 8), le(d + 16, 8), le(d + 24, 4),
-			substr(hex, 1 + 2 * (d + 24), 16)
-	}' /sys/kernel/debug/lis_sim/capture
+	"$PEER_SIMCTL" dm messages "$1" "$relid"
 }
 
 peer_dm_first()

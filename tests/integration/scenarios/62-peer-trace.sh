@@ -3,12 +3,13 @@
 # The same host script against lis_balloon and against the peer (Debian's
 # stock hv_balloon.ko on lis_hvcompat), one after the other in one boot,
 # on one lis_sim: start, balloon 32 MiB, unballoon it, hot-add 128 MiB.
-# lis_sim's byte capture of each session is decoded (peer-lib.sh) and
-# printed side by side ("trace: lis ... | peer ..."), and the differences
-# that matter are asserted: the message types the guest sends, in order
-# (runs of one type counted once), their sizes, the version asked for,
-# the capabilities, and what each answer says.  hv_balloon has no
-# module_exit, so lis_balloon goes first; the two never run at once.
+# lis_sim's byte capture of each session is decoded (lis-simctl dm
+# messages) and printed side by side (lis-simctl dm compare), and the
+# differences that matter are asserted: the message types the guest
+# sends, in order (runs of one type counted once), their sizes, the
+# version asked for, the capabilities, and what each answer says.
+# hv_balloon has no module_exit, so lis_balloon goes first; the two never
+# run at once.
 #
 # lis-memory: 2G
 # lis-cmdline: mem=768M memhp_default_state=online
@@ -33,12 +34,6 @@ session()
 	check "$1-hot-add-ok" [ "$(dm last_request | cut -d' ' -f1-4)" = "hot_add 32768 32768 ok" ]
 	peer_dm_msgs g2h | grep -v '^STATUS_REPORT ' >"/tmp/$1.g2h"
 	peer_dm_msgs g2h | grep '^STATUS_REPORT ' >"/tmp/$1.status"
-}
-
-# types FILE: the message types in order, a run of one type once.
-types()
-{
-	cut -d' ' -f1 "$1" | uniq | tr '\n' ' '
 }
 
 # first FILE NAME: the first line of that type.
@@ -89,20 +84,16 @@ check peer-ready wait_for 60 dm_ready
 session peer
 
 # --- side by side -------------------------------------------------------------
-n=$(wc -l </tmp/lis.g2h)
-[ "$(wc -l </tmp/peer.g2h)" -gt "$n" ] && n=$(wc -l </tmp/peer.g2h)
-i=1
-while [ "$i" -le "$n" ]; do
-	echo "trace: lis  $(sed -n "${i}p" /tmp/lis.g2h)"
-	echo "trace: peer $(sed -n "${i}p" /tmp/peer.g2h)"
-	i=$((i + 1))
-done
+# lis-simctl dm compare prints the two sequences and fails if the message
+# types differ.
+if "$PEER_SIMCTL" dm compare /tmp/lis.g2h /tmp/peer.g2h >/tmp/compare 2>&1; then
+	ok same-types
+else
+	not_ok same-types "$(tail -n 3 /tmp/compare)"
+fi
+sed 's/^/trace: /' /tmp/compare
 echo "trace: lis  $(tail -n 1 /tmp/lis.status)"
 echo "trace: peer $(tail -n 1 /tmp/peer.status)"
-
-check same-types [ "$(types /tmp/lis.g2h)" = "$(types /tmp/peer.g2h)" ]
-echo "trace: lis types:  $(types /tmp/lis.g2h)"
-echo "trace: peer types: $(types /tmp/peer.g2h)"
 same same-version-request VERSION_REQUEST size w8 w12
 same same-capabilities CAPABILITIES_REPORT size q8 q16 x24
 same same-unballoon-response UNBALLOON_RESPONSE size
