@@ -20,24 +20,10 @@
 # lis-kmods: virtio_pci virtio_blk ext4 loop
 # lis-disk: ext4 256M
 
-VSS=/sys/kernel/debug/lis_sim/vss
+# shellcheck source=tests/integration/vss-bench-lib.sh
+. /lis/vss-bench-lib.sh
+
 ROUNDS=3
-
-hstat()
-{
-	sed -n "s/^$1=//p" $VSS
-}
-
-mark()
-{
-	echo "lis-bench-mark $1" >/dev/kmsg
-}
-
-stamp()
-{
-	dmesg | sed -n "s/^\[ *\([0-9.]*\)\] lis-bench-mark $1\$/\1/p" | tail -n 1 |
-		awk '{ printf "%d", $1 * 1000 }'
-}
 
 # image <dir holding it> <mount point> <MiB>: an ext2 image, mounted
 # through a loop device with the ext4 driver.
@@ -76,13 +62,6 @@ grow()
 	done
 }
 
-dirty()
-{
-	for d in $FSS; do
-		dd if=/dev/urandom of="$d/data" bs=64k count=4 2>/dev/null
-	done
-}
-
 # measure <n>: ROUNDS backups and ROUNDS fsfreeze passes over what is
 # mounted now (n file systems).
 measure()
@@ -97,28 +76,21 @@ measure()
 	fi
 	ok "plan-$1"
 	rev=$(echo "$FSS" | sed -n '1!G;h;$p')
-	window=0 limit=0 fails=0 i=0
+	VB_WINDOW=0 VB_LIMIT=0 VB_FAILS=0 i=0
 	while [ "$i" -lt "$ROUNDS" ]; do
 		i=$((i + 1))
-		dirty
-		if lis-simctl backup start && lis-simctl backup wait done 120 &&
-			[ "$(hstat last_result)" = ok ]; then
-			window=$((window + $(hstat freeze_ms)))
-		else
-			fails=$((fails + 1))
-		fi
-		dirty
-		mark "f$1-$i"
-		for d in $FSS; do fsfreeze --freeze "$d"; done
-		for d in $rev; do fsfreeze --unfreeze "$d"; done
-		mark "u$1-$i"
-		limit=$((limit + $(stamp "u$1-$i") - $(stamp "f$1-$i")))
+		# shellcheck disable=SC2086
+		vb_dirty 256 $FSS
+		vb_backup 120
+		# shellcheck disable=SC2086
+		vb_dirty 256 $FSS
+		vb_fsfreeze "$1-$i" "$FSS" "$rev"
 	done
-	if [ "$fails" -eq 0 ]; then
-		echo "lis-bench vss_window_${1}fs fs=$1 rounds=$ROUNDS ms=$((window / ROUNDS)) limit_ms=$((limit / ROUNDS))"
+	if [ "$VB_FAILS" -eq 0 ]; then
+		echo "lis-bench vss_window_${1}fs fs=$1 rounds=$ROUNDS ms=$((VB_WINDOW / ROUNDS)) limit_ms=$((VB_LIMIT / ROUNDS))"
 		ok "vss-backups-$1"
 	else
-		not_ok "vss-backups-$1" "$fails of $ROUNDS backups failed" "$(tail -n 20 /tmp/vssd.log)"
+		not_ok "vss-backups-$1" "$VB_FAILS of $ROUNDS backups failed" "$(tail -n 20 /tmp/vssd.log)"
 	fi
 }
 
@@ -139,7 +111,7 @@ lis_load lis_vmbus || exit 0
 check load-sim-vss insmod "$LIS_MODULES/lis_sim.ko" vss_devices=1 || exit 0
 lis_load lis_vss || exit 0
 wait_for 30 test -c /dev/lis_vss
-check host-ready lis-simctl backup wait ready 120 || exit 0
+vb_host_ready || exit 0
 lis-vssd -H /nonexistent >/tmp/vssd.log 2>&1 &
 vssd=$!
 wait_for 20 grep -q ' ready: ' /tmp/vssd.log || {

@@ -29,37 +29,20 @@
 # shellcheck source=tests/integration/peer-lib.sh
 . /lis/peer-lib.sh
 
-VSS=/sys/kernel/debug/lis_sim/vss
+# shellcheck source=tests/integration/vss-bench-lib.sh
+. /lis/vss-bench-lib.sh
+
 ROUNDS=5
 DIRS="/mnt/a /mnt/b /mnt/c"
 
-hstat()
-{
-	sed -n "s/^$1=//p" $VSS
-}
-
-dirty()
-{
-	for d in $DIRS; do
-		dd if=/dev/urandom of="$d/data" bs=64k count=64 2>/dev/null
-	done
-}
-
-n=0
-for d in $DIRS; do
-	n=$((n + 1))
-	mkdir -p "$d"
-	mount -t ext4 "/dev/vd$(echo "$n" | tr 123 abc)" "$d" || {
-		not_ok mount "$d"
-		exit 0
-	}
-done
+# shellcheck disable=SC2086
+vb_mount $DIRS || exit 0
 lis_load lis_vmbus || exit 0
 check load-sim-vss insmod "$LIS_MODULES/lis_sim.ko" vss_devices=1 || exit 0
 lis_load lis_hvcompat || exit 0
 peer_load hv_utils || exit 0
 wait_for 30 test -c /dev/vmbus/hv_vss
-check host-ready lis-simctl backup wait ready 120 || exit 0
+vb_host_ready || exit 0
 hv_vss_daemon -n >/tmp/vssd.log 2>&1 &
 vssd=$!
 wait_for 20 peer_dmesg_has "VSS: userspace daemon ver." || {
@@ -68,25 +51,20 @@ wait_for 20 peer_dmesg_has "VSS: userspace daemon ver." || {
 }
 lis-simctl backup hold_ms 1
 
-window=0 total=0 fails=0 i=0
+i=0
 while [ "$i" -lt "$ROUNDS" ]; do
 	i=$((i + 1))
-	dirty
-	if lis-simctl backup start && lis-simctl backup wait done 60 &&
-		[ "$(hstat last_result)" = ok ]; then
-		window=$((window + $(hstat freeze_ms)))
-		total=$((total + $(hstat total_ms) - $(hstat checkpoint_ms)))
-	else
-		fails=$((fails + 1))
-	fi
+	# shellcheck disable=SC2086
+	vb_dirty 4096 $DIRS
+	vb_backup 60
 done
 
-if [ "$fails" -eq 0 ]; then
-	echo "lis-bench peer_vss_freeze_window fs=3 rounds=$ROUNDS ms=$((window / ROUNDS))"
-	echo "lis-bench peer_vss_backup_total fs=3 rounds=$ROUNDS ms=$((total / ROUNDS))"
+if [ "$VB_FAILS" -eq 0 ]; then
+	echo "lis-bench peer_vss_freeze_window fs=3 rounds=$ROUNDS ms=$((VB_WINDOW / ROUNDS))"
+	echo "lis-bench peer_vss_backup_total fs=3 rounds=$ROUNDS ms=$((VB_TOTAL / ROUNDS))"
 	ok vss-backups
 else
-	not_ok vss-backups "$fails of $ROUNDS backups failed" "$(tail -n 20 /tmp/vssd.log)"
+	not_ok vss-backups "$VB_FAILS of $ROUNDS backups failed" "$(tail -n 20 /tmp/vssd.log)"
 fi
 kill "$vssd"
 wait "$vssd"
