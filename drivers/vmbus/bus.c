@@ -365,6 +365,29 @@ void lis_driver_unregister(struct lis_driver *drv)
 EXPORT_SYMBOL_NS_GPL(lis_driver_unregister, LIS);
 
 /**
+ * lis_bus_vmbus_registered() - is the in-kernel VMBus driver's bus there?
+ *
+ * Looks for a bus named "vmbus" beside ours (in /sys/bus): hv_vmbus
+ * registers it once it has connected to the host, so the VMBus is taken.
+ *
+ * Context: process; the lis_vmbus bus is registered.
+ * Return: true if a bus named "vmbus" is registered.
+ */
+bool lis_bus_vmbus_registered(void)
+{
+	struct kset *ours = bus_get_kset(&lis_bus_type);
+	struct kobject *other;
+
+	if (!ours || !ours->kobj.kset)
+		return false;
+	other = kset_find_obj(ours->kobj.kset, "vmbus");
+	if (!other)
+		return false;
+	kobject_put(other);
+	return true;
+}
+
+/**
  * lis_bus_init() - register the bus and the devices' parent
  * @vb: the connection
  *

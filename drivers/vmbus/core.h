@@ -250,6 +250,7 @@ void lis_bus_exit(struct lis_vmbus *vb);
 void lis_bus_add_work(struct work_struct *work);
 void lis_bus_remove_work(struct work_struct *work);
 void lis_bus_remove_all(struct lis_vmbus *vb);
+bool lis_bus_vmbus_registered(void);
 
 /* hyperv.c: the native provider, only on x86_64 with CONFIG_HYPERV */
 #if defined(CONFIG_X86_64) && IS_ENABLED(CONFIG_HYPERV)
