@@ -47,7 +47,9 @@ do_install()
 	if ! dkms status -m lis -v "$version" | grep -q .; then
 		dkms add -m lis -v "$version" || return 1
 	fi
-	dkms install -m lis -v "$version"
+	dkms install -m lis -v "$version" || return 1
+	# Hosted mode's files (claim script, unit, udev rule, modprobe.d).
+	make -C "$LIS_ROOT/tools/lis-hosted-claim" install
 }
 
 do_remove()
@@ -58,6 +60,7 @@ do_remove()
 		dkms remove -m lis -v "$version" --all || return 1
 	fi
 	rm -rf "/usr/src/lis-$version"
+	make -C "$LIS_ROOT/tools/lis-hosted-claim" uninstall
 }
 
 # do_build <version> <kver> <outdir>: prints the make log on failure.

@@ -6,6 +6,9 @@
 #                     error in lis's own files (or a failed build) fails
 #   w1-<series>       make KDIR=<stock headers> W=1: any compiler, modpost
 #                     or Kbuild warning (or a failed build) fails
+#   modinfo-<series>  the W=1 build's lis_hvbridge.ko carries the vmbus
+#                     aliases of the Dynamic Memory and VSS devices and
+#                     depends on hv_vmbus; lis_vmbus.ko does not
 #   checkpatch        scripts/checkpatch.sh over every C source
 # The builds include the peer drivers' test module lis_hvcompat
 # (tests/peer), given drivers/hv of the series' Debian linux-source.
@@ -64,6 +67,34 @@ static_build()
 	fi
 }
 
+# The in-kernel VMBus device ids udev loads lis_hvbridge for, as modinfo
+# prints them: vmbus:<the class GUID's 16 bytes in wire order>.
+LIS_HVB_ALIASES="vmbus:dc7450528589e2468057a307dc18a502 vmbus:292efa3523ea364296ae3a6ebacba440"
+
+static_modinfo()
+{
+	local series=$1 dir=$LIS_ROOT/build/static/w1-$1 ko aliases deps a bad=""
+
+	ko=$dir/lis_hvbridge.ko
+	if [ ! -f "$ko" ]; then
+		tap_fail "modinfo-$series" "no lis_hvbridge.ko from the W=1 build (kernel without CONFIG_HYPERV?)"
+		return
+	fi
+	aliases=$(modinfo -F alias "$ko")
+	for a in $LIS_HVB_ALIASES; do
+		grep -qx "$a" <<<"$aliases" || bad+="lis_hvbridge.ko lacks alias $a"$'\n'
+	done
+	deps=$(modinfo -F depends "$ko")
+	grep -qw hv_vmbus <<<"$deps" || bad+="lis_hvbridge.ko does not depend on hv_vmbus (depends: $deps)"$'\n'
+	deps=$(modinfo -F depends "$dir/lis_vmbus.ko")
+	grep -qw hv_vmbus <<<"$deps" && bad+="lis_vmbus.ko depends on hv_vmbus (depends: $deps)"$'\n'
+	if [ -n "$bad" ]; then
+		tap_fail "modinfo-$series" "module metadata:" "$bad"
+	else
+		tap_ok "modinfo-$series"
+	fi
+}
+
 static_checkpatch()
 {
 	local log=$LIS_LOGS/static-checkpatch.log
@@ -87,11 +118,13 @@ main()
 		if ! kver=$(lis_stock_kernel "$series"); then
 			tap_fail "sparse-$series" "no installed $series kernel with headers"
 			tap_fail "w1-$series" "no installed $series kernel with headers"
+			tap_fail "modinfo-$series" "no installed $series kernel with headers"
 			continue
 		fi
 		lis_log "static: sparse and W=1 against $kver"
 		static_build sparse "$series" "$kver"
 		static_build w1 "$series" "$kver"
+		static_modinfo "$series"
 	done
 	lis_log "static: checkpatch"
 	static_checkpatch

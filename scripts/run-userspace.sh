@@ -9,6 +9,9 @@
 #                          (make -C tools check), e.g. lis-vssd/plan-order
 #   <tool>/unit-test       a unit test that died or printed no plan
 #   lis-vssd/help          "lis-vssd --help" exits 0 and names --plan
+#   tools-install          make -C tools install DESTDIR=<scratch root>
+#                          installs the daemon's and hosted mode's files
+#   tools-uninstall        ... and make uninstall removes every one
 # Writes build/test-results/userspace.tap.
 
 set -u
@@ -44,8 +47,9 @@ unit_tests()
 }
 
 # install_roundtrip <log>: "make install" of the tools into a DESTDIR puts
-# the daemon, its unit and its man page where a distribution expects them
-# (and not the test client); "make uninstall" takes them all away again.
+# the daemon, its unit and its man page, and hosted mode's claim script,
+# unit, udev rule and modprobe configuration, where a distribution expects
+# them (and not the test client); "make uninstall" takes them all away.
 install_roundtrip()
 {
 	local log=$1 dest=$WORK/destdir file missing="" left
@@ -56,7 +60,10 @@ install_roundtrip()
 		return
 	fi
 	for file in usr/sbin/lis-vssd lib/systemd/system/lis-vssd.service \
-		usr/share/man/man8/lis-vssd.8; do
+		usr/share/man/man8/lis-vssd.8 usr/sbin/lis-hosted-claim \
+		lib/systemd/system/lis-hosted-claim.service \
+		lib/udev/rules.d/60-lis-hosted.rules \
+		etc/modprobe.d/lis-hosted.conf; do
 		[ -f "$dest/$file" ] || missing+=" /$file"
 	done
 	if [ -n "$missing" ]; then
@@ -93,6 +100,8 @@ main()
 	fi
 	make -C "$WORK/tools/lis-vssd" check >"$log-lis-vssd.log" 2>&1
 	unit_tests lis-vssd "$log-lis-vssd.log" $?
+	make -C "$WORK/tools/lis-hosted-claim" check >"$log-lis-hosted-claim.log" 2>&1
+	unit_tests lis-hosted-claim "$log-lis-hosted-claim.log" $?
 	if "$WORK/tools/bin/lis-vssd" --help 2>&1 | grep -q -- --plan; then
 		tap_ok lis-vssd/help
 	else

@@ -58,7 +58,7 @@ static void lis_bus_remove(struct device *dev)
 
 	if (ldrv->remove)
 		ldrv->remove(ldev);
-	if (ch->opened) {
+	if (READ_ONCE(ch->is_open)) {
 		dev_warn(dev, "driver %s left its channel open; closing it\n",
 			 ldrv->name);
 		lis_channel_close(ch);
@@ -92,7 +92,9 @@ static DEVICE_ATTR_RO(modalias);
 static ssize_t relid_show(struct device *dev, struct device_attribute *a,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%u\n", to_lis_device(dev)->channel->relid);
+	struct lis_channel *ch = to_lis_device(dev)->channel;
+
+	return sysfs_emit(buf, "%u\n", ch->ops->relid(ch));
 }
 static DEVICE_ATTR_RO(relid);
 
@@ -102,11 +104,11 @@ static ssize_t state_show(struct device *dev, struct device_attribute *a,
 	struct lis_channel *ch = to_lis_device(dev)->channel;
 	const char *state = "closed";
 
-	if (READ_ONCE(ch->rescinded))
+	if (lis_channel_is_rescinded(ch))
 		state = "rescinded";
 	else if (lis_channel_is_broken(ch))
 		state = "broken";
-	else if (READ_ONCE(ch->opened))
+	else if (READ_ONCE(ch->is_open))
 		state = "open";
 	return sysfs_emit(buf, "%s\n", state);
 }
@@ -115,22 +117,29 @@ static DEVICE_ATTR_RO(state);
 static ssize_t target_cpu_show(struct device *dev, struct device_attribute *a,
 			       char *buf)
 {
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(to_lis_device(dev)->channel->target_cpu));
+	struct lis_channel *ch = to_lis_device(dev)->channel;
+
+	return sysfs_emit(buf, "%u\n", ch->ops->target_cpu(ch));
 }
 
-/* Writing a CPU number moves the channel there (MODIFYCHANNEL if open). */
+/*
+ * Writing a CPU number moves the channel there (native: MODIFYCHANNEL if
+ * open); a backend that cannot move channels refuses.
+ */
 static ssize_t target_cpu_store(struct device *dev,
 				struct device_attribute *a, const char *buf,
 				size_t count)
 {
+	struct lis_channel *ch = to_lis_device(dev)->channel;
 	unsigned int cpu;
 	int ret;
 
+	if (!ch->ops->set_target_cpu)
+		return -EOPNOTSUPP;
 	ret = kstrtouint(buf, 0, &cpu);
 	if (ret)
 		return ret;
-	ret = lis_channel_set_cpu(to_lis_device(dev)->channel, cpu);
+	ret = ch->ops->set_target_cpu(ch, cpu);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(target_cpu);
@@ -160,10 +169,10 @@ static ssize_t out_free_bytes_show(struct device *dev,
 	struct lis_channel *ch = to_lis_device(dev)->channel;
 	u32 free = 0;
 
-	mutex_lock(&ch->open_lock);
-	if (ch->opened)
-		free = lis_ring_bytes_to_write(&ch->out);
-	mutex_unlock(&ch->open_lock);
+	mutex_lock(&ch->state_lock);
+	if (ch->is_open)
+		free = ch->ops->out_free(ch);
+	mutex_unlock(&ch->state_lock);
 	return sysfs_emit(buf, "%u\n", free);
 }
 static DEVICE_ATTR_RO(out_free_bytes);
@@ -354,6 +363,29 @@ void lis_driver_unregister(struct lis_driver *drv)
 	driver_unregister(&drv->driver);
 }
 EXPORT_SYMBOL_NS_GPL(lis_driver_unregister, LIS);
+
+/**
+ * lis_bus_vmbus_registered() - is the in-kernel VMBus driver's bus there?
+ *
+ * Looks for a bus named "vmbus" beside ours (in /sys/bus): hv_vmbus
+ * registers it once it has connected to the host, so the VMBus is taken.
+ *
+ * Context: process; the lis_vmbus bus is registered.
+ * Return: true if a bus named "vmbus" is registered.
+ */
+bool lis_bus_vmbus_registered(void)
+{
+	struct kset *ours = bus_get_kset(&lis_bus_type);
+	struct kobject *other;
+
+	if (!ours || !ours->kobj.kset)
+		return false;
+	other = kset_find_obj(ours->kobj.kset, "vmbus");
+	if (!other)
+		return false;
+	kobject_put(other);
+	return true;
+}
 
 /**
  * lis_bus_init() - register the bus and the devices' parent

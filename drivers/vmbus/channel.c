@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Channels: open (rings, GPADL, OPENCHANNEL), close, send and receive on
- * the rings, and the dispatch of the host's signals to drivers' callbacks.
+ * The native channel backend: open (rings, GPADL, OPENCHANNEL), close,
+ * send and receive on the rings lis_vmbus shares with the host, and the
+ * dispatch of the host's signals to drivers' callbacks.  Drivers reach it
+ * through the common wrappers of chan_api.c and lis_native_chan_ops.
  */
 #include <linux/cpumask.h>
 #include <linux/mm.h>
@@ -25,13 +27,13 @@ struct lis_channel *lis_channel_alloc(struct lis_vmbus *vb,
 
 	if (!ch)
 		return NULL;
+	lis_channel_init_common(ch, &lis_native_chan_ops, NULL);
 	ch->vb = vb;
 	ch->offer = *offer;
 	ch->relid = offer->child_relid;
 	ch->sig_conn_id = offer->connection_id;
 	mutex_init(&ch->open_lock);
 	spin_lock_init(&ch->out_lock);
-	spin_lock_init(&ch->cb_lock);
 	init_completion(&ch->open_done);
 	init_completion(&ch->modify_done);
 	INIT_WORK(&ch->add_work, lis_bus_add_work);
@@ -199,6 +201,7 @@ void lis_channel_free(struct lis_channel *ch)
 {
 	WARN_ON(ch->opened);
 	mutex_destroy(&ch->open_lock);
+	lis_channel_destroy_common(ch);
 	kfree(ch);
 }
 
@@ -212,19 +215,12 @@ void lis_channel_free(struct lis_channel *ch)
 void lis_channel_dispatch(struct lis_vmbus *vb, u32 relid)
 {
 	struct lis_channel *ch;
-	lis_channel_cb cb;
 
 	rcu_read_lock();
 	ch = lis_vmbus_channel(vb, relid);
-	if (ch) {
-		spin_lock(&ch->cb_lock);
-		cb = READ_ONCE(ch->cb);
-		if (cb) {
-			ch->stats.interrupts++;
-			cb(READ_ONCE(ch->cb_ctx));
-		}
-		spin_unlock(&ch->cb_lock);
-	}
+	/* Pairs with the release in lis_native_open(). */
+	if (ch && smp_load_acquire(&ch->rings_live))
+		lis_channel_notify(ch);
 	rcu_read_unlock();
 }
 
@@ -259,14 +255,15 @@ void lis_channel_host_fault(struct lis_channel *ch, const char *what,
 				   ch->relid, what, lis_chmsg_name(msgtype));
 }
 
-static void lis_channel_signal(struct lis_channel *ch)
+/* Signal the host; true if it was (the common wrapper counts it). */
+static bool lis_channel_signal(struct lis_channel *ch)
 {
 	struct lis_hv_provider *prov = READ_ONCE(ch->vb->prov);
 
 	if (!prov)
-		return;
-	ch->stats.signals++;
+		return false;
 	prov->signal_event(prov, ch->sig_conn_id);
+	return true;
 }
 
 /* Later sends and reads find no ring rather than freed (or leaked) memory. */
@@ -308,26 +305,14 @@ static int lis_channel_check_sizes(u32 out_bytes, u32 in_bytes)
 	return 0;
 }
 
-/**
- * lis_channel_open() - open a channel: allocate rings, share them, connect
- * @ch: the channel (from the lis_device passed to probe)
- * @out_ring_bytes: guest-to-host ring, header page included; page multiple
- * @in_ring_bytes: host-to-guest ring, header page included; page multiple
- * @user_data: up to 120 bytes passed to the host in OPENCHANNEL, or NULL
- * @user_len: bytes in @user_data
- * @cb: called when the host signals the channel (see lis_channel_cb)
- * @ctx: argument for @cb
- *
- * @cb may run before this function returns.
- *
- * Context: process; sleeps until the host answers (bounded).
- * Return: 0; -EINVAL for bad sizes; -E2BIG for rings larger than a GPADL
- * can hold; -EBUSY if already open; -ENODEV if rescinded; -ETIMEDOUT if
- * the host did not answer; -EIO if the host refused; -ENOMEM.
+/*
+ * Open: allocate the rings, share them (GPADL), OPENCHANNEL.  The common
+ * wrapper has published the callback; the SynIC dispatch runs it once
+ * rings_live is set.  Context: process; sleeps until the host answers.
  */
-int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
-		     u32 in_ring_bytes, const void *user_data, u32 user_len,
-		     lis_channel_cb cb, void *ctx)
+static int lis_native_open(struct lis_channel *ch, u32 out_ring_bytes,
+			   u32 in_ring_bytes, const void *user_data,
+			   u32 user_len)
 {
 	struct lis_vmbus *vb = ch->vb;
 	struct lis_hv_provider *prov;
@@ -365,7 +350,6 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 	}
 	lis_ring_reset_shared(&ch->out);
 	lis_ring_reset_shared(&ch->in);
-	memset(&ch->stats, 0, sizeof(ch->stats));
 	ch->broken_logged = false;
 
 	ret = lis_gpadl_create(vb, ch->relid, ch->ring_mem, total, &ch->gpadl);
@@ -374,9 +358,8 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 	if (ret)
 		goto free_rings;
 
-	WRITE_ONCE(ch->cb_ctx, ctx);
-	/* Publish the context before the callback that reads it. */
-	smp_store_release(&ch->cb, cb);
+	/* Publish the rings before the callback that reads them. */
+	smp_store_release(&ch->rings_live, true);
 
 	reinit_completion(&ch->open_done);
 	ch->open_status = -EIO;
@@ -405,7 +388,7 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 		ch->out.broken_field = "open timeout";
 		ch->in.broken = true;
 		ch->in.broken_field = "open timeout";
-		WRITE_ONCE(ch->cb, NULL);
+		WRITE_ONCE(ch->rings_live, false);
 		ret = -ETIMEDOUT;
 		goto unlock;
 	}
@@ -417,7 +400,7 @@ int lis_channel_open(struct lis_channel *ch, u32 out_ring_bytes,
 	return 0;
 
 clear_cb:
-	WRITE_ONCE(ch->cb, NULL);
+	WRITE_ONCE(ch->rings_live, false);
 	synchronize_rcu();
 	lis_channel_release_rings(ch);
 	mutex_unlock(&ch->open_lock);
@@ -442,18 +425,13 @@ unlock:
 	mutex_unlock(&ch->open_lock);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_open, LIS);
 
-/**
- * lis_channel_close() - close an open channel and free its rings
- * @ch: the channel
- *
- * After it returns the callback is not running and will not run again.
- * Closing a rescinded channel sends nothing to the host.
- *
- * Context: process; sleeps until the host confirms (bounded).
+/*
+ * Close and free the rings.  The common wrapper has unpublished the
+ * callback and waited for it.  Closing a rescinded channel sends nothing
+ * to the host.  Context: process; sleeps until the host confirms.
  */
-void lis_channel_close(struct lis_channel *ch)
+static void lis_native_close(struct lis_channel *ch)
 {
 	struct lis_vmbus *vb = ch->vb;
 	bool close_failed;
@@ -462,9 +440,7 @@ void lis_channel_close(struct lis_channel *ch)
 	if (!ch->opened)
 		goto unlock;
 
-	WRITE_ONCE(ch->cb, NULL);
-	/* The SynIC tasklet calls callbacks under rcu_read_lock(). */
-	synchronize_rcu();
+	WRITE_ONCE(ch->rings_live, false);
 
 	mutex_lock(&vb->conn_lock);
 	ch->close_failed = false;
@@ -489,27 +465,15 @@ void lis_channel_close(struct lis_channel *ch)
 unlock:
 	mutex_unlock(&ch->open_lock);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_close, LIS);
 
-/**
- * lis_channel_sendv() - send one packet gathered from several buffers
- * @ch: an open channel
- * @vec: the packet's data, in pieces (the descriptor is added here)
- * @nvec: number of pieces
- * @trans_id: transaction id carried in the descriptor
- * @type: LIS_VMPKT_DATA_INBAND or another packet type
- * @flags: LIS_VMPKT_F_COMPLETION_REQUESTED or 0
- *
- * Does not wait for room.  When the ring is full it asks the host (through
- * pending_send_sz) to signal the channel once the packet would fit, so the
- * driver's callback runs and it can retry.
- *
- * Context: any; writers are serialised by the channel.
- * Return: 0; -EAGAIN if the ring is full; -EIO if the channel is broken;
- * -ENOTCONN if it is not open; -EINVAL for an oversized packet.
+/*
+ * Send one in-band packet.  Does not wait for room: when the ring is full
+ * it asks the host (pending_send_sz) to signal the channel once the packet
+ * fits, so the driver's callback runs and it can retry.
  */
-int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
-		      unsigned int nvec, u64 trans_id, u16 type, u16 flags)
+static int lis_native_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
+			    unsigned int nvec, u64 trans_id, u16 type,
+			    u16 flags, struct lis_chan_events *ev)
 {
 	unsigned long irqflags;
 	bool signal = false;
@@ -523,220 +487,121 @@ int lis_channel_sendv(struct lis_channel *ch, const struct lis_kvec *vec,
 
 	spin_lock_irqsave(&ch->out_lock, irqflags);
 	ret = lis_ring_send_inband_vec(&ch->out, vec, nvec, type, flags,
-				       trans_id, &pkt, &signal);
-	if (!ret) {
-		ch->stats.out_packets++;
-		ch->stats.out_bytes += pkt;
-	} else if (ret == -EAGAIN) {
-		ch->stats.out_full++;
-	}
+				       trans_id, &pkt, &ev->found_full,
+				       &signal);
 	spin_unlock_irqrestore(&ch->out_lock, irqflags);
 
 	if (ret == -EIO)
 		return lis_channel_broken(ch, &ch->out);
 	if (signal)
-		lis_channel_signal(ch);
+		ev->signalled = lis_channel_signal(ch);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_sendv, LIS);
 
-/**
- * lis_channel_send() - send one packet
- * @ch: an open channel
- * @buf: the packet's data
- * @len: its length
- * @trans_id: transaction id carried in the descriptor
- * @type: LIS_VMPKT_DATA_INBAND or another packet type
- * @flags: LIS_VMPKT_F_COMPLETION_REQUESTED or 0
- *
- * Context: any; see lis_channel_sendv().
- * Return: as lis_channel_sendv().
- */
-int lis_channel_send(struct lis_channel *ch, const void *buf, u32 len,
-		     u64 trans_id, u16 type, u16 flags)
+static int lis_native_recv_peek(struct lis_channel *ch,
+				struct lis_vmpacket_desc *desc, u32 *pkt_len)
 {
-	struct lis_kvec v = { .base = buf, .len = len };
-
-	return lis_channel_sendv(ch, &v, 1, trans_id, type, flags);
-}
-EXPORT_SYMBOL_NS_GPL(lis_channel_send, LIS);
-
-static int lis_channel_read(struct lis_channel *ch, void *buf, u32 buflen,
-			    u32 *actual, u64 *trans_id, bool raw)
-{
-	struct lis_vmpacket_desc desc;
-	bool signal = false;
-	u32 off, len;
 	int ret;
 
 	if (!READ_ONCE(ch->in.hdr))
 		return -ENOTCONN;
 	if (READ_ONCE(ch->host_fault))
 		return -EIO;
-	ret = lis_ring_peek(&ch->in, &desc);
+	ret = lis_ring_peek(&ch->in, desc);
 	if (ret == -EIO)
 		return lis_channel_broken(ch, &ch->in);
 	if (ret)
 		return ret;
-
-	off = raw ? 0 : desc.offset8 << 3;
-	len = ch->in.pkt_len - off;
-	*actual = len;
-	if (trans_id)
-		*trans_id = desc.trans_id;
-	if (len > buflen)
-		return -ENOBUFS;
-	ret = lis_ring_copy_packet(&ch->in, off, buf, len);
-	if (ret)
-		return ret == -EIO ? lis_channel_broken(ch, &ch->in) : ret;
-	ch->stats.in_packets++;
-	ch->stats.in_bytes += ch->in.pkt_len;
-	lis_ring_skip(&ch->in);
-	lis_ring_commit_read(&ch->in, &signal);
-	if (signal)
-		lis_channel_signal(ch);
+	*pkt_len = ch->in.pkt_len;
 	return 0;
 }
 
-/**
- * lis_channel_recv() - take the next packet's data off the inbound ring
- * @ch: an open channel
- * @buf: where the data (after the descriptor) goes
- * @buflen: room in @buf
- * @actual: the data's length (also set for -ENOBUFS)
- * @trans_id: the descriptor's transaction id, or NULL
- *
- * Context: any; callers serialise readers of one channel (the callback is
- * never concurrent with itself).
- * Return: 0; -EAGAIN if the ring is empty; -ENOBUFS if @buflen is too small
- * (the packet stays); -EIO if the channel is broken.
- */
-int lis_channel_recv(struct lis_channel *ch, void *buf, u32 buflen,
-		     u32 *actual, u64 *trans_id)
+static int lis_native_recv_copy(struct lis_channel *ch, u32 offset, void *buf,
+				u32 len)
 {
-	return lis_channel_read(ch, buf, buflen, actual, trans_id, false);
-}
-EXPORT_SYMBOL_NS_GPL(lis_channel_recv, LIS);
+	int ret = lis_ring_copy_packet(&ch->in, offset, buf, len);
 
-/**
- * lis_channel_recv_raw() - take the next whole packet, descriptor included
- * @ch: an open channel
- * @buf: where the packet goes
- * @buflen: room in @buf
- * @actual: the packet's length (also set for -ENOBUFS)
- *
- * Context: as lis_channel_recv().
- * Return: as lis_channel_recv().
- */
-int lis_channel_recv_raw(struct lis_channel *ch, void *buf, u32 buflen,
-			 u32 *actual)
+	return ret == -EIO ? lis_channel_broken(ch, &ch->in) : ret;
+}
+
+static void lis_native_recv_skip(struct lis_channel *ch)
 {
-	return lis_channel_read(ch, buf, buflen, actual, NULL, true);
+	lis_ring_skip(&ch->in);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_recv_raw, LIS);
 
-/**
- * lis_channel_batch_begin() - stop the host's signals while draining
- * @ch: an open channel
- *
- * Context: the channel's reader.
- */
-void lis_channel_batch_begin(struct lis_channel *ch)
+static void lis_native_recv_commit(struct lis_channel *ch,
+				   struct lis_chan_events *ev)
+{
+	bool signal = false;
+
+	lis_ring_commit_read(&ch->in, &signal);
+	if (signal)
+		ev->signalled = lis_channel_signal(ch);
+}
+
+static void lis_native_batch_begin(struct lis_channel *ch)
 {
 	lis_ring_mask_interrupts(&ch->in);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_batch_begin, LIS);
 
-/**
- * lis_channel_batch_end() - re-enable signals after draining
- * @ch: an open channel
- *
- * Context: the channel's reader.
- * Return: true if packets arrived meanwhile: drain again, then call this
- * again.
- */
-bool lis_channel_batch_end(struct lis_channel *ch)
+static bool lis_native_batch_end(struct lis_channel *ch)
 {
 	return lis_ring_unmask_interrupts(&ch->in);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_batch_end, LIS);
 
-/**
- * lis_channel_out_free() - bytes free in the outbound ring
- * @ch: an open channel
- *
- * Context: any.
- * Return: free bytes (0 if broken).
- */
-u32 lis_channel_out_free(struct lis_channel *ch)
+static u32 lis_native_out_free(struct lis_channel *ch)
 {
 	return lis_ring_bytes_to_write(&ch->out);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_out_free, LIS);
 
-/**
- * lis_channel_in_avail() - bytes waiting in the inbound ring
- * @ch: an open channel
- *
- * Context: the channel's reader.
- * Return: bytes available (0 if broken).
- */
-u32 lis_channel_in_avail(struct lis_channel *ch)
+static u32 lis_native_in_avail(struct lis_channel *ch)
 {
 	return lis_ring_bytes_to_read(&ch->in);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_in_avail, LIS);
 
-/**
- * lis_channel_is_broken() - did the host corrupt this channel's rings?
- * @ch: the channel
- *
- * Context: any.
- * Return: true once either ring was found corrupt, or the host broke the
- * channel protocol for it.
- */
-bool lis_channel_is_broken(struct lis_channel *ch)
+static bool lis_native_is_broken(struct lis_channel *ch)
 {
 	return READ_ONCE(ch->host_fault) || READ_ONCE(ch->out.broken) ||
 	       READ_ONCE(ch->in.broken);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_is_broken, LIS);
 
-/**
- * lis_channel_is_rescinded() - did the host withdraw this channel?
- * @ch: the channel
- *
- * Context: any.
- * Return: true once the host rescinded it; its device is being removed.
- */
-bool lis_channel_is_rescinded(struct lis_channel *ch)
+static bool lis_native_is_rescinded(struct lis_channel *ch)
 {
 	return READ_ONCE(ch->rescinded);
 }
-EXPORT_SYMBOL_NS_GPL(lis_channel_is_rescinded, LIS);
 
-/**
- * lis_channel_device() - the device a channel belongs to
- * @ch: the channel
- *
- * Context: any.
- * Return: the device.
- */
-struct lis_device *lis_channel_device(struct lis_channel *ch)
-{
-	return ch->device;
-}
-EXPORT_SYMBOL_NS_GPL(lis_channel_device, LIS);
-
-/**
- * lis_vmbus_version() - the VMBus protocol version negotiated with the host
- * @ch: any channel of the connection
- *
- * Context: any.
- * Return: (major << 16) | minor.
- */
-u32 lis_vmbus_version(struct lis_channel *ch)
+static u32 lis_native_version(struct lis_channel *ch)
 {
 	return READ_ONCE(ch->vb->conn->version);
 }
-EXPORT_SYMBOL_NS_GPL(lis_vmbus_version, LIS);
+
+static u32 lis_native_relid(struct lis_channel *ch)
+{
+	return ch->relid;
+}
+
+static unsigned int lis_native_target_cpu(struct lis_channel *ch)
+{
+	return READ_ONCE(ch->target_cpu);
+}
+
+const struct lis_channel_ops lis_native_chan_ops = {
+	.name = "native",
+	.open = lis_native_open,
+	.close = lis_native_close,
+	.sendv = lis_native_sendv,
+	.recv_peek = lis_native_recv_peek,
+	.recv_copy = lis_native_recv_copy,
+	.recv_skip = lis_native_recv_skip,
+	.recv_commit = lis_native_recv_commit,
+	.batch_begin = lis_native_batch_begin,
+	.batch_end = lis_native_batch_end,
+	.out_free = lis_native_out_free,
+	.in_avail = lis_native_in_avail,
+	.is_broken = lis_native_is_broken,
+	.is_rescinded = lis_native_is_rescinded,
+	.version = lis_native_version,
+	.relid = lis_native_relid,
+	.target_cpu = lis_native_target_cpu,
+	.set_target_cpu = lis_channel_set_cpu,
+};

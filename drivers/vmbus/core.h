@@ -19,6 +19,7 @@
 #include <lis/conn.h>
 #include <lis/hv.h>
 #include <lis/vmbus.h>
+#include <lis/vmbus_backend.h>
 
 /* How long the guest waits for the host's answers. */
 #define LIS_CONNECT_TIMEOUT	(30 * HZ)
@@ -29,26 +30,39 @@
 #define LIS_PANIC_UNLOAD_MS		5000
 
 /**
- * struct lis_channel - one offered channel
- * @vb: the connection it belongs to
+ * struct lis_channel - one channel, as drivers see it
+ * @ops: its backend (lis_native_chan_ops, or a foreign module's)
+ * @backend: the foreign backend's state (NULL for native channels, whose
+ *	state is the rest of this structure)
+ * @state_lock: serialises lis_channel_open() and lis_channel_close();
+ *	protects @is_open
+ * @is_open: the backend opened the channel and it is not closed yet
+ * @stats_lock: protects @stats, except @stats.interrupts (@cb_lock)
  * @device: its device on the bus (NULL until registered)
- * @offer: the host's offer, validated
- * @relid: the host's id for the channel
- * @sig_conn_id: connection id to signal the host with
- * @target_cpu: CPU the host signals for this channel (conn_lock)
- * @open_lock: serialises lis_channel_open() and lis_channel_close(); protects
- *	@opened, @ring_mem, @ring_bytes and @gpadl
- * @opened: the host accepted OPENCHANNEL and the channel is not closed yet
- * @ring_mem: both rings, outbound first (vmalloc'd, shared with the host)
- * @ring_bytes: size of @ring_mem
- * @gpadl: GPADL handle of @ring_mem
- * @out_lock: serialises writers of @out, and its stats
- * @out: outbound ring (guest writes)
- * @in: inbound ring (guest reads; callers serialise readers)
  * @cb: callback for inbound signals; NULL when closed (RCU-published)
  * @cb_ctx: its argument
  * @cb_lock: held while @cb runs, so that it never runs on two CPUs at
  *	once (after a target CPU change, both CPUs may see a signal)
+ * @stats: counters shown in sysfs, counted by the common wrappers
+ *
+ * The native backend's fields (unused by foreign channels):
+ *
+ * @vb: the connection it belongs to
+ * @offer: the host's offer, validated
+ * @relid: the host's id for the channel
+ * @sig_conn_id: connection id to signal the host with
+ * @target_cpu: CPU the host signals for this channel (conn_lock)
+ * @open_lock: serialises the native open and close (and CPU moves);
+ *	protects @opened, @ring_mem, @ring_bytes and @gpadl
+ * @opened: the host accepted OPENCHANNEL and the channel is not closed yet
+ * @ring_mem: both rings, outbound first (vmalloc'd, shared with the host)
+ * @ring_bytes: size of @ring_mem
+ * @gpadl: GPADL handle of @ring_mem
+ * @out_lock: serialises writers of @out
+ * @out: outbound ring (guest writes)
+ * @in: inbound ring (guest reads; callers serialise readers)
+ * @rings_live: the rings are shared with the host (GPADL created) and the
+ *	SynIC dispatch may run the callback (release/acquire; RCU readers)
  * @modify_done: completed by MODIFYCHANNEL_RESPONSE
  * @modify_status: that response's result
  * @open_done: completed by the OPENCHANNEL result
@@ -60,13 +74,22 @@
  * @dropping: someone is taking the channel off the bus (conn_lock)
  * @close_failed: CLOSECHANNEL could not be posted: the host still has
  *	the channel open, its rings must never be freed (conn_lock)
- * @stats: counters shown in sysfs
  * @add_work: registers @device (on the device workqueue)
  * @remove_work: unregisters it after a rescind
  */
 struct lis_channel {
-	struct lis_vmbus *vb;
+	const struct lis_channel_ops *ops;
+	void *backend;
+	struct mutex state_lock;
+	bool is_open;
+	spinlock_t stats_lock;
 	struct lis_device *device;
+	lis_channel_cb cb;
+	void *cb_ctx;
+	spinlock_t cb_lock;
+	struct lis_channel_stats stats;
+
+	struct lis_vmbus *vb;
 	struct lis_chmsg_offer offer;
 	u32 relid;
 	u32 sig_conn_id;
@@ -81,10 +104,8 @@ struct lis_channel {
 	spinlock_t out_lock;
 	struct lis_ring out;
 	struct lis_ring in;
+	bool rings_live;
 
-	lis_channel_cb cb;
-	void *cb_ctx;
-	spinlock_t cb_lock;
 	struct completion modify_done;
 	int modify_status;
 
@@ -96,7 +117,6 @@ struct lis_channel {
 	bool dropping;
 	bool close_failed;
 
-	struct lis_channel_stats stats;
 	struct work_struct add_work;
 	struct work_struct remove_work;
 };
@@ -206,7 +226,13 @@ int lis_gpadl_create(struct lis_vmbus *vb, u32 relid, void *mem, u32 bytes,
 		     u32 *handle);
 int lis_gpadl_teardown(struct lis_vmbus *vb, u32 handle);
 
-/* channel.c */
+/* chan_api.c: what every backend shares */
+void lis_channel_init_common(struct lis_channel *ch,
+			     const struct lis_channel_ops *ops, void *backend);
+void lis_channel_destroy_common(struct lis_channel *ch);
+
+/* channel.c: the native backend */
+extern const struct lis_channel_ops lis_native_chan_ops;
 unsigned int lis_vmbus_pick_cpu(struct lis_vmbus *vb);
 int lis_vmbus_cpu_leave(struct lis_vmbus *vb, unsigned int cpu);
 int lis_channel_set_cpu(struct lis_channel *ch, unsigned int cpu);
@@ -224,6 +250,7 @@ void lis_bus_exit(struct lis_vmbus *vb);
 void lis_bus_add_work(struct work_struct *work);
 void lis_bus_remove_work(struct work_struct *work);
 void lis_bus_remove_all(struct lis_vmbus *vb);
+bool lis_bus_vmbus_registered(void);
 
 /* hyperv.c: the native provider, only on x86_64 with CONFIG_HYPERV */
 #if defined(CONFIG_X86_64) && IS_ENABLED(CONFIG_HYPERV)

@@ -237,6 +237,10 @@ static void lis_attach_native(void)
 		pr_info("not running on Hyper-V: waiting for a simulated host (lis_sim)\n");
 		return;
 	}
+	if (lis_bus_vmbus_registered()) {
+		pr_warn("native Hyper-V provider not attached: the in-kernel hv_vmbus owns the VMBus (bus \"vmbus\" registered): use lis_hvbridge (hosted mode), or blacklist hv_vmbus\n");
+		return;
+	}
 	if (!p) {
 		pr_info("running on Hyper-V, but this build has no native Hyper-V provider; only a simulated host (lis_sim) can attach\n");
 		return;

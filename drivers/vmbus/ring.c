@@ -535,6 +535,8 @@ LIS_EXPORT(lis_ring_write_inband);
  * @trans_id: transaction id, echoed in the completion
  * @pkt_len: receives the bytes the packet occupies (without the trailer),
  *	also when it did not go in
+ * @was_full: set to true if the ring had no room at first (also when the
+ *	recheck then let the packet in), else false
  * @signal: as for lis_ring_write(), for whichever write put the packet in
  *
  * The whole writer's side of a full ring, in one place.  If the packet
@@ -551,7 +553,7 @@ LIS_EXPORT(lis_ring_write_inband);
 int lis_ring_send_inband_vec(struct lis_ring *ring,
 			     const struct lis_kvec *vec, unsigned int nvec,
 			     u16 type, u16 flags, u64 trans_id, u32 *pkt_len,
-			     bool *signal)
+			     bool *was_full, bool *signal)
 {
 	struct lis_vmpacket_desc desc;
 	u32 need;
@@ -561,6 +563,7 @@ int lis_ring_send_inband_vec(struct lis_ring *ring,
 					trans_id, &desc, signal);
 	*pkt_len = (u32)desc.len8 * 8;
 	need = *pkt_len + LIS_RING_TRAILER_SIZE;
+	*was_full = ret == -EAGAIN;
 	if (ret == -EAGAIN) {
 		lis_ring_set_pending_send(ring, need);
 		LIS_RING_SEND_WINDOW(ring);

@@ -134,4 +134,61 @@ static inline int lis_thaw_super(struct super_block *sb)
 }
 #endif
 
+/*
+ * The in-kernel VMBus (lis_hvbridge only: it defines LIS_COMPAT_HYPERV).
+ * These differences are found by compile tests in Kbuild, not by version
+ * numbers: the driver_override move was backported inside 6.12.y.
+ *
+ * hv_driver.remove returns int up to 6.2 and void from 6.3 on
+ * (LIS_HAVE_HV_REMOVE_INT / LIS_HAVE_HV_REMOVE_VOID).  The including file
+ * defines lis_hv_remove(); lis_hv_remove_cb() is what goes into
+ * hv_driver.remove.
+ */
+#ifdef LIS_COMPAT_HYPERV
+#include <linux/hyperv.h>
+
+static void lis_hv_remove(struct hv_device *hdev);
+
+#if defined(LIS_HAVE_HV_REMOVE_INT)
+static int lis_hv_remove_cb(struct hv_device *hdev)
+{
+	lis_hv_remove(hdev);
+	return 0;
+}
+#elif defined(LIS_HAVE_HV_REMOVE_VOID)
+static void lis_hv_remove_cb(struct hv_device *hdev)
+{
+	lis_hv_remove(hdev);
+}
+#else
+#error "lis: hv_driver.remove has no known type (see the compile tests in Kbuild)"
+#endif
+
+/*
+ * driver_override: a field of struct hv_device until the driver core took
+ * it over (struct device, device_has_driver_override()), which stable
+ * 6.12.y backported (LIS_HAVE_DEVICE_DRIVER_OVERRIDE, else
+ * LIS_HAVE_HV_DEVICE_DRIVER_OVERRIDE).
+ *
+ * Context: the device lock held (probe and remove hold it).
+ */
+static inline bool lis_hv_has_driver_override(struct hv_device *hdev)
+{
+#if defined(LIS_HAVE_DEVICE_DRIVER_OVERRIDE)
+	struct device *dev = &hdev->device;
+	bool set;
+
+	/* device_has_driver_override(), without the guard sparse cannot follow */
+	spin_lock(&dev->driver_override.lock);
+	set = dev->driver_override.name;
+	spin_unlock(&dev->driver_override.lock);
+	return set;
+#elif defined(LIS_HAVE_HV_DEVICE_DRIVER_OVERRIDE)
+	return hdev->driver_override;
+#else
+#error "lis: driver_override found neither in hv_device nor in the driver core"
+#endif
+}
+#endif /* LIS_COMPAT_HYPERV */
+
 #endif /* _LIS_COMPAT_H */

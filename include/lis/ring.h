@@ -123,7 +123,7 @@ int lis_ring_write_inband_vec(struct lis_ring *ring,
 int lis_ring_send_inband_vec(struct lis_ring *ring,
 			     const struct lis_kvec *vec, unsigned int nvec,
 			     u16 type, u16 flags, u64 trans_id, u32 *pkt_len,
-			     bool *signal);
+			     bool *was_full, bool *signal);
 int lis_ring_write_inband(struct lis_ring *ring, u16 type, u16 flags,
 			  u64 trans_id, const void *buf, u32 len, bool *signal);
 

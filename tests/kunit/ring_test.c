@@ -884,7 +884,7 @@ static void lis_ring_send_window_test(struct kunit *test)
 	struct ring_pair *p = pair_new(test, RING_8K);
 	u8 payload[496];
 	struct lis_kvec v = { .base = payload, .len = sizeof(payload) };
-	bool sig = !c->sig;
+	bool sig = !c->sig, full = false;
 	u32 i, pkt = 0;
 	int ret;
 
@@ -899,11 +899,12 @@ static void lis_ring_send_window_test(struct kunit *test)
 	sig = !c->sig;
 	ret = lis_ring_send_inband_vec(&p->w, &v, 1, LIS_VMPKT_DATA_INBAND,
 				       LIS_VMPKT_F_COMPLETION_REQUESTED, 7,
-				       &pkt, &sig);
+				       &pkt, &full, &sig);
 	send_window.p = NULL;
 
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	KUNIT_EXPECT_EQ(test, sig, c->sig);
+	KUNIT_EXPECT_TRUE(test, full);
 	KUNIT_EXPECT_EQ(test, pkt, 512);
 	/* The request was made before the recheck... */
 	KUNIT_EXPECT_EQ(test, send_window.seen_pending, 520);
@@ -925,14 +926,16 @@ static void lis_ring_send_clears_pending_test(struct kunit *test)
 {
 	struct ring_pair *p = pair_new(test, RING_8K);
 	struct lis_kvec v = { .base = "ping", .len = 4 };
-	bool sig = false;
+	bool sig = false, full = true;
 	u32 pkt = 0;
 
 	lis_ring_set_pending_send(&p->w, 600);
 	KUNIT_EXPECT_EQ(test, lis_ring_send_inband_vec(&p->w, &v, 1,
 						       LIS_VMPKT_DATA_INBAND,
-						       0, 1, &pkt, &sig), 0);
+						       0, 1, &pkt, &full,
+						       &sig), 0);
 	KUNIT_EXPECT_TRUE(test, sig);
+	KUNIT_EXPECT_FALSE(test, full);
 	KUNIT_EXPECT_EQ(test, pkt, 24);
 	KUNIT_EXPECT_EQ(test, hdr(p)->pending_send_sz, 0);
 }

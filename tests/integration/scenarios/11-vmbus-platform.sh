@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# lis_vmbus on a machine that is not Hyper-V (QEMU): the native Hyper-V
+# lis_vmbus on a machine that is not Hyper-V (QEMU): hosted mode's claim
+# script refuses; the native Hyper-V
 # provider does not attach and says so in one line; the native= parameter
 # is validated; the modules' reference counts refuse an unload in the
 # wrong order; and the reboot notifier's UNLOAD reaches the host.
@@ -14,6 +15,15 @@ vmbus_lines()
 {
 	dmesg | grep "lis_vmbus: " | grep -vc taint
 }
+
+# --- hosted mode's claim script, off Hyper-V -----------------------------
+# No in-kernel VMBus here: it says so, exits 2 and changes nothing (it
+# does not even load lis_hvbridge).
+lis-hosted-claim 2>/tmp/claim.err
+check claim-not-hyperv-exit-2 [ $? -eq 2 ]
+check claim-not-hyperv-says-why grep -q "lis-hosted-claim: not on Hyper-V" /tmp/claim.err
+check claim-not-hyperv-one-line [ "$(wc -l </tmp/claim.err)" -eq 1 ]
+check claim-not-hyperv-nothing-loaded [ ! -d /sys/module/lis_hvbridge ]
 
 # --- not Hyper-V, no simulator -------------------------------------------
 dmesg -c >/dev/null
