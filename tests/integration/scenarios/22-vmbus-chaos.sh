@@ -242,10 +242,15 @@ check reorder-offer-bound wait_for 20 have_open $NECHO
 others_ok reorder-others "$dev"
 restore
 
-# Rescind at every step of the open sequence: the device goes away.
+# Rescind at every step of the open sequence: the device goes away.  A
+# GPADL being created is the host's no more once its channel is
+# rescinded: the open stops waiting for GPADL_CREATED at once, never
+# after its 30 s timeout.
+timeouts=$(dmesg | grep -c 'did not answer GPADL')
 for step in gpadl-header gpadl-body gpadl-created open open-result; do
 	bind_cycle "rescind-at RELID $step" gone "rescind-at-$step"
 done
+check rescind-ends-gpadl-wait [ "$(dmesg | grep -c 'did not answer GPADL')" = "$timeouts" ]
 # ... and of the close sequence.
 for step in close gpadl-teardown gpadl-torndown; do
 	unbind_cycle "rescind-at RELID $step" gone "rescind-at-$step"

@@ -68,7 +68,10 @@ rise()
 	c1=$(dm_status total_pages_committed)
 	d=$((c1 - c0))
 	echo "$1: committed $c0 -> $c1 (+$d) for $2 ballooned pages"
-	check "$1-committed-rises-once" within "$d" $(($2 * 3 / 4)) $(($2 + 2048))
+	# N, not 2N (counted twice) and not 0 (not counted); less than N as
+	# the floor falls with MemTotal, or when the allocator reclaimed page
+	# cache for the balloon (seen: 0.74 N with lis's figures under load).
+	check "$1-committed-rises-once" within "$d" $(($2 / 2)) $(($2 + 2048))
 	# report=linux's formula; lis's own (report=lis) is checked by its rise.
 	[ "${3:-}" = lis ] ||
 		check "$1-committed-formula" [ "$(formula_gap)" -le 1024 ]
