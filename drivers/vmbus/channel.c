@@ -653,6 +653,113 @@ int lis_channel_recv_raw(struct lis_channel *ch, void *buf, u32 buflen,
 }
 EXPORT_SYMBOL_NS_GPL(lis_channel_recv_raw, LIS);
 
+/* The in-place iterator's result: a broken ring is logged once. */
+static int lis_channel_iter_ret(struct lis_channel *ch, int ret)
+{
+	return ret == -EIO ? lis_channel_broken(ch, &ch->in) : ret;
+}
+
+/**
+ * lis_channel_recv_begin() - see the next inbound packet where it lies
+ * @ch: an open channel
+ * @bounce: where a packet that wraps past the end of the ring is copied,
+ *	whole, for the whole iteration; may be NULL if the caller can
+ *	live with -ENOBUFS for such packets
+ * @bounce_len: bytes at @bounce
+ * @pkt: receives the packet (see struct lis_ring_pkt)
+ *
+ * The zero-copy receive: @pkt points at the packet in the inbound ring,
+ * its descriptor checked once as lis_channel_recv() checks it; only a
+ * packet that wraps is copied, into @bounce.  The host can still write
+ * the bytes @pkt points at: read each field once and check what was read.
+ * Nothing is consumed until lis_channel_recv_next(), and nothing is given
+ * back to the host until lis_channel_recv_end(), which must end every
+ * iteration, whatever begin and next returned::
+ *
+ *	for (ret = lis_channel_recv_begin(ch, buf, len, &pkt); !ret;
+ *	     ret = lis_channel_recv_next(ch, &pkt))
+ *		handle(pkt.data, pkt.len);
+ *	lis_channel_recv_end(ch);
+ *
+ * Between lis_channel_batch_begin() and lis_channel_batch_end() this
+ * drains the ring with the host's signals masked, as a batched read with
+ * lis_channel_recv() does.  @pkt stays valid until the next call on the
+ * channel's inbound ring.
+ *
+ * Context: any; callers serialise readers of one channel (the callback
+ * is never concurrent with itself).
+ * Return: 0; -EAGAIN if the ring is empty; -ENOBUFS if the packet wraps
+ * and does not fit in @bounce (@pkt->raw_len is its size; it stays, and
+ * lis_channel_recv_next() drops it); -ENOTCONN if the channel is not
+ * open; -EIO if the channel is broken.
+ */
+int lis_channel_recv_begin(struct lis_channel *ch, void *bounce,
+			   u32 bounce_len, struct lis_ring_pkt *pkt)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	if (!READ_ONCE(ch->in.hdr))
+		return -ENOTCONN;
+	if (READ_ONCE(ch->host_fault))
+		return -EIO;
+	return lis_channel_iter_ret(ch, lis_ring_iter_first(&ch->in, bounce,
+							    bounce_len, pkt));
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_begin, LIS);
+
+/**
+ * lis_channel_recv_next() - consume the packet seen, see the next one
+ * @ch: an open channel, in an iteration lis_channel_recv_begin() started
+ * @pkt: receives the next packet
+ *
+ * The packet lis_channel_recv_begin() or the last lis_channel_recv_next()
+ * returned (or reported with -ENOBUFS) is consumed: pointers into it are
+ * no longer valid.  Its space goes back to the host at
+ * lis_channel_recv_end().
+ *
+ * Context: as lis_channel_recv_begin().
+ * Return: as lis_channel_recv_begin().
+ */
+int lis_channel_recv_next(struct lis_channel *ch, struct lis_ring_pkt *pkt)
+{
+	u32 len;
+
+	memset(pkt, 0, sizeof(*pkt));
+	if (!READ_ONCE(ch->in.hdr))
+		return -ENOTCONN;
+	if (READ_ONCE(ch->host_fault))
+		return -EIO;
+	len = ch->in.pkt_len;
+	if (len && !ch->in.broken) {
+		ch->stats.in_packets++;
+		ch->stats.in_bytes += len;
+	}
+	return lis_channel_iter_ret(ch, lis_ring_iter_next(&ch->in, pkt));
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_next, LIS);
+
+/**
+ * lis_channel_recv_end() - end an iteration: release the space once
+ * @ch: the channel lis_channel_recv_begin() was called on
+ *
+ * Publishes the read index once for every packet lis_channel_recv_next()
+ * consumed, and signals the host at most once, if it asked for room
+ * (pending_send_sz) and now has it.  The packet seen last, unless
+ * consumed, stays for the next lis_channel_recv_begin().
+ *
+ * Context: as lis_channel_recv_begin().
+ */
+void lis_channel_recv_end(struct lis_channel *ch)
+{
+	bool signal = false;
+
+	if (!READ_ONCE(ch->in.hdr))
+		return;
+	lis_ring_iter_end(&ch->in, &signal);
+	if (signal)
+		lis_channel_signal(ch);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_end, LIS);
+
 /**
  * lis_channel_batch_begin() - stop the host's signals while draining
  * @ch: an open channel
