@@ -158,54 +158,152 @@ static u64 echo_memcpy_ns(u8 *a, u8 *b, u32 len, u64 packets)
 /*
  * Receive and check every echo waiting in the inbound ring, in place
  * (lis_channel_recv_begin()); a packet that wraps comes through @bounce.
- * Batched, the read index is published once for them all; unbatched,
- * once per packet, as a reader without batching would.  Returns 0 once
- * the ring is empty, else the error.
+ * The read index is published once for them all.  Returns 0 once the ring
+ * is empty, else the error.
  */
 static int echo_recv(struct lis_channel *ch, u8 *bounce, u32 bounce_len,
-		     const u8 *pat, u32 len, bool batch,
-		     struct echo_result *res, u64 *got)
+		     const u8 *pat, u32 len, struct echo_result *res,
+		     u64 *got)
 {
 	struct lis_ring_pkt pkt;
 	int ret;
 
-	ret = lis_channel_recv_begin(ch, bounce, bounce_len, &pkt);
-	while (!ret) {
+	for (ret = lis_channel_recv_begin(ch, bounce, bounce_len, &pkt); !ret;
+	     ret = lis_channel_recv_next(ch, &pkt)) {
 		if (!echo_check(&pkt, pat, len, (u32)*got))
 			res->errors++;
 		++*got;
-		if (!batch) {
-			lis_channel_recv_next(ch, &pkt);
-			lis_channel_recv_end(ch);
-			ret = lis_channel_recv_begin(ch, bounce, bounce_len,
-						     &pkt);
-			continue;
-		}
-		ret = lis_channel_recv_next(ch, &pkt);
 	}
 	lis_channel_recv_end(ch);
 	return ret == -EAGAIN ? 0 : ret;
 }
 
 /*
- * Batched (@batch), the run polls the inbound ring with the host's
- * signals masked (lis_channel_batch_begin()) while it makes progress, as
- * a driver draining a batch does: an interrupt per echoed packet would
- * only wake a thread that is awake.  Only before it sleeps does it
- * unmask, and it sleeps only if the ring is still empty then.  The host's
+ * Batched: as many packets in flight as the rings hold.  The run polls
+ * the inbound ring with the host's signals masked
+ * (lis_channel_batch_begin()) while it makes progress, as a driver
+ * draining a batch does: an interrupt per echoed packet would only wake a
+ * thread that is awake.  Only before it sleeps does it unmask, and it
+ * sleeps only if the ring is still empty then.  The host's
  * pending_send_sz signal (room in the outbound ring) is not affected by
- * the mask.  Unbatched, the ring stays unmasked and every packet is
- * released on its own, for comparison.
+ * the mask.
  */
+static int echo_run_batched(struct echo_dev *ed, const u8 *pat, u8 *bounce,
+			    u32 bounce_len, u64 packets, u32 len,
+			    struct echo_result *res, u64 *got)
+{
+	struct lis_channel *ch = ed->dev->channel;
+	u64 sent = 0, t1, t2;
+	int ret = 0;
+
+	lis_channel_batch_begin(ch);
+	while (*got < packets) {
+		int seen = atomic_read(&ed->kicks);
+		u64 before = *got;
+		bool progress = false;
+
+		t1 = ktime_get_ns();
+		while (sent < packets) {
+			ret = echo_send(ch, pat, len, (u32)sent);
+			if (ret)
+				break;
+			sent++;
+			progress = true;
+		}
+		t2 = ktime_get_ns();
+		res->send_ns += t2 - t1;
+		if (ret && ret != -EAGAIN)
+			break;
+		ret = echo_recv(ch, bounce, bounce_len, pat, len, res, got);
+		res->recv_ns += ktime_get_ns() - t2;
+		if (ret)
+			break;
+		if (progress || *got != before)
+			continue;
+		/* Packets that came while masked raised no signal. */
+		if (lis_channel_batch_end(ch)) {
+			lis_channel_batch_begin(ch);
+			continue;
+		}
+		if (!wait_event_timeout(ed->wait,
+					atomic_read(&ed->kicks) != seen,
+					ECHO_STALL_TIMEOUT)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		lis_channel_batch_begin(ch);
+	}
+	lis_channel_batch_end(ch);
+	return ret;
+}
+
+/*
+ * Unbatched, for comparison: one packet in flight, the host's signals
+ * never masked, each echo awaited through its interrupt and released on
+ * its own.  What batching saves is the difference in signals and
+ * interrupts per packet.
+ */
+static int echo_run_single(struct echo_dev *ed, const u8 *pat, u8 *bounce,
+			   u32 bounce_len, u64 packets, u32 len,
+			   struct echo_result *res, u64 *got)
+{
+	struct lis_channel *ch = ed->dev->channel;
+	u64 sent, t1, t2;
+	int ret = 0;
+
+	for (sent = 0; sent < packets; sent++) {
+		int seen = atomic_read(&ed->kicks);
+
+		for (;;) {
+			t1 = ktime_get_ns();
+			ret = echo_send(ch, pat, len, (u32)sent);
+			t2 = ktime_get_ns();
+			res->send_ns += t2 - t1;
+			if (ret != -EAGAIN)
+				break;
+			/*
+			 * lis_sim releases the outbound ring once it finds it
+			 * empty: room comes with its pending_send_sz signal.
+			 */
+			if (!wait_event_timeout(ed->wait,
+						atomic_read(&ed->kicks) != seen,
+						ECHO_STALL_TIMEOUT)) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+			seen = atomic_read(&ed->kicks);
+		}
+		if (ret)
+			break;
+		for (;;) {
+			t1 = ktime_get_ns();
+			ret = echo_recv(ch, bounce, bounce_len, pat, len, res,
+					got);
+			res->recv_ns += ktime_get_ns() - t1;
+			if (ret || *got > sent)
+				break;
+			if (!wait_event_timeout(ed->wait,
+						atomic_read(&ed->kicks) != seen,
+						ECHO_STALL_TIMEOUT)) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+			seen = atomic_read(&ed->kicks);
+		}
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
 static void echo_run(struct echo_dev *ed, u64 packets, u32 len, bool batch,
 		     struct echo_result *res)
 {
-	struct lis_channel *ch = ed->dev->channel;
 	u32 bounce_len = sizeof(struct lis_vmpacket_desc) + ALIGN(len, 8);
-	u64 sent = 0, got = 0, t0, t1, t2;
+	u64 got = 0, t0;
 	u8 *bounce, *pat;
+	int ret;
 	u32 i;
-	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->bytes = len;
@@ -221,47 +319,11 @@ static void echo_run(struct echo_dev *ed, u64 packets, u32 len, bool batch,
 
 	t0 = ktime_get_ns();
 	if (batch)
-		lis_channel_batch_begin(ch);
-	while (got < packets) {
-		int seen = atomic_read(&ed->kicks);
-		u64 before = got;
-		bool progress = false;
-
-		t1 = ktime_get_ns();
-		while (sent < packets) {
-			ret = echo_send(ch, pat, len, (u32)sent);
-			if (ret)
-				break;
-			sent++;
-			progress = true;
-		}
-		t2 = ktime_get_ns();
-		res->send_ns += t2 - t1;
-		if (ret && ret != -EAGAIN)
-			break;
-		ret = echo_recv(ch, bounce, bounce_len, pat, len, batch, res,
-				&got);
-		res->recv_ns += ktime_get_ns() - t2;
-		if (ret)
-			break;
-		if (progress || got != before)
-			continue;
-		/* Packets that came while masked raised no signal. */
-		if (batch && lis_channel_batch_end(ch)) {
-			lis_channel_batch_begin(ch);
-			continue;
-		}
-		if (!wait_event_timeout(ed->wait,
-					atomic_read(&ed->kicks) != seen,
-					ECHO_STALL_TIMEOUT)) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (batch)
-			lis_channel_batch_begin(ch);
-	}
-	if (batch)
-		lis_channel_batch_end(ch);
+		ret = echo_run_batched(ed, pat, bounce, bounce_len, packets,
+				       len, res, &got);
+	else
+		ret = echo_run_single(ed, pat, bounce, bounce_len, packets,
+				      len, res, &got);
 	res->ns = ktime_get_ns() - t0;
 	res->packets = got;
 	res->status = got == packets ? 0 : (ret ? ret : -EIO);

@@ -27,7 +27,8 @@ echo_bound()
 }
 
 # run_echo <name> <dev> <packets> <bytes> [<batch>]: traffic, verified by
-# lis_echo (batch 0: one packet at a time, the host's signals unmasked).
+# lis_echo (batch 0: one packet in flight, each echo awaited through its
+# interrupt).
 run_echo()
 {
 	local run res
@@ -80,7 +81,7 @@ done
 # Enough 64 KiB packets to wrap the 512 KiB rings many times: the packets
 # that wrap reach lis_echo through its bounce buffer.
 run_echo echo-wraparound "$dev" 200 65536
-# One packet at a time, unmasked: every packet released on its own.
+# One packet in flight, each echo awaited through its interrupt.
 run_echo echo-unbatched "$dev" 200 4096 0
 run_echo echo-unbatched-wrap "$dev" 50 65536 0
 check counters-out [ "$(cat "$dev/channel/out_packets")" -ge 2450 ]
