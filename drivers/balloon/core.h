@@ -95,7 +95,8 @@ struct dm_queue {
  * @wait: woken by the channel callback (room in the ring, answers)
  * @trans_id: the guest's message counter, one for every message it sends
  * @stopping: remove() has begun; work ends early and sends nothing more
- * @rx_buf: the receive buffer, rx_work's only
+ * @rx_buf: bounce buffer for a message that wraps past the end of the
+ *	inbound ring (the others are read in place), rx_work's only
  * @resp: the balloon response being built, balloon_work's only
  * @answer: completed by rx_work when a version or capabilities response
  *	arrives during negotiation

@@ -21,7 +21,7 @@
 
 #define DM_ANSWER_TIMEOUT	(5 * HZ)
 #define DM_SEND_TIMEOUT		(5 * HZ)
-/* Room for the largest packet a 16 KiB ring can carry: never -ENOBUFS. */
+/* Bounce for the largest packet a 16 KiB ring carries: never -ENOBUFS. */
 #define DM_RX_BYTES		LIS_DM_RING_BYTES
 
 /* Module parameters; Documentation/dynamic-memory.rst, "Tuning". */
@@ -418,20 +418,31 @@ static void dm_handle(struct lis_dm *dm, const void *buf, u32 len)
 	}
 }
 
+/*
+ * Each message is handled where it lies in the inbound ring (a wrapping
+ * one through rx_buf) and its space is given back before the next one is
+ * looked at: a handler may wait for room in the outbound ring
+ * (dm_send()), and the host may be waiting for room in this one.
+ */
 static void dm_rx_work(struct work_struct *work)
 {
 	struct lis_dm *dm = container_of(work, struct lis_dm, rx_work);
-	u32 actual;
+	struct lis_ring_pkt pkt;
 	int ret;
 
 	do {
 		lis_channel_batch_begin(dm->ch);
 		for (;;) {
-			ret = lis_channel_recv(dm->ch, dm->rx_buf, DM_RX_BYTES,
-					       &actual, NULL);
+			ret = lis_channel_recv_begin(dm->ch, dm->rx_buf,
+						     DM_RX_BYTES, &pkt);
+			if (!ret) {
+				dm_handle(dm, pkt.data, pkt.len);
+				/* Consumed; released by the end just below. */
+				lis_channel_recv_next(dm->ch, &pkt);
+			}
+			lis_channel_recv_end(dm->ch);
 			if (ret)
 				break;
-			dm_handle(dm, dm->rx_buf, actual);
 		}
 		if (ret == -ENOBUFS || ret == -EIO) {
 			dev_err_ratelimited(&dm->dev->dev, "receiving failed: %d; channel unusable\n",

@@ -291,6 +291,150 @@ int lis_channel_recv_raw(struct lis_channel *ch, void *buf, u32 buflen,
 }
 EXPORT_SYMBOL_NS_GPL(lis_channel_recv_raw, LIS);
 
+/*
+ * The in-place iteration of a backend without one: every packet is peeked
+ * and copied whole into the caller's bounce buffer.
+ */
+static int lis_channel_iter_fill(struct lis_channel *ch,
+				 struct lis_ring_pkt *pkt)
+{
+	const struct lis_channel_ops *ops = ch->ops;
+	struct lis_vmpacket_desc desc;
+	u32 pkt_len, off;
+	int ret;
+
+	ret = ops->recv_peek(ch, &desc, &pkt_len);
+	if (ret)
+		return ret;
+	pkt->desc = desc;
+	pkt->raw_len = pkt_len;
+	ch->iter_len = pkt_len;
+	if (pkt_len > ch->iter_bounce_len)
+		return -ENOBUFS;
+	ret = ops->recv_copy(ch, 0, ch->iter_bounce, pkt_len);
+	if (ret)
+		return ret;
+	/* The backend checked that the data offset is within the packet. */
+	off = desc.offset8 << 3;
+	pkt->raw = ch->iter_bounce;
+	pkt->data = pkt->raw + off;
+	pkt->len = pkt_len - off;
+	pkt->bounced = true;
+	return 0;
+}
+
+/**
+ * lis_channel_recv_begin() - see the next inbound packet where it lies
+ * @ch: an open channel
+ * @bounce: where a packet that wraps past the end of the ring is copied,
+ *	whole, for the whole iteration; may be NULL if the caller can
+ *	live with -ENOBUFS for such packets
+ * @bounce_len: bytes at @bounce
+ * @pkt: receives the packet (see struct lis_ring_pkt)
+ *
+ * The zero-copy receive: @pkt points at the packet in the inbound ring,
+ * its descriptor checked once as lis_channel_recv() checks it; only a
+ * packet that wraps is copied, into @bounce.  The host can still write
+ * the bytes @pkt points at: read each field once and check what was read.
+ * Nothing is consumed until lis_channel_recv_next(), and nothing is given
+ * back to the host until lis_channel_recv_end(), which must end every
+ * iteration, whatever begin and next returned::
+ *
+ *	for (ret = lis_channel_recv_begin(ch, buf, len, &pkt); !ret;
+ *	     ret = lis_channel_recv_next(ch, &pkt))
+ *		handle(pkt.data, pkt.len);
+ *	lis_channel_recv_end(ch);
+ *
+ * Between lis_channel_batch_begin() and lis_channel_batch_end() this
+ * drains the ring with the host's signals masked, as a batched read with
+ * lis_channel_recv() does.  @pkt stays valid until the next call on the
+ * channel's inbound ring.
+ *
+ * Context: any; callers serialise readers of one channel (the callback
+ * is never concurrent with itself).
+ * Return: 0; -EAGAIN if the ring is empty; -ENOBUFS if the packet wraps
+ * and does not fit in @bounce (@pkt->raw_len is its size; it stays, and
+ * lis_channel_recv_next() drops it); -ENOTCONN if the channel is not
+ * open; -EIO if the channel is broken.
+ */
+int lis_channel_recv_begin(struct lis_channel *ch, void *bounce,
+			   u32 bounce_len, struct lis_ring_pkt *pkt)
+{
+	int ret;
+
+	memset(pkt, 0, sizeof(*pkt));
+	ch->iter_bounce = bounce;
+	ch->iter_bounce_len = bounce ? bounce_len : 0;
+	ch->iter_len = 0;
+	if (!ch->ops->recv_first)
+		return lis_channel_iter_fill(ch, pkt);
+	ret = ch->ops->recv_first(ch, bounce, bounce_len, pkt);
+	if (!ret || ret == -ENOBUFS)
+		ch->iter_len = pkt->raw_len;
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_begin, LIS);
+
+/**
+ * lis_channel_recv_next() - consume the packet seen, see the next one
+ * @ch: an open channel, in an iteration lis_channel_recv_begin() started
+ * @pkt: receives the next packet
+ *
+ * The packet lis_channel_recv_begin() or the last lis_channel_recv_next()
+ * returned (or reported with -ENOBUFS) is consumed: pointers into it are
+ * no longer valid.  Its space goes back to the host at
+ * lis_channel_recv_end().
+ *
+ * Context: as lis_channel_recv_begin().
+ * Return: as lis_channel_recv_begin().
+ */
+int lis_channel_recv_next(struct lis_channel *ch, struct lis_ring_pkt *pkt)
+{
+	struct lis_chan_events ev = {};
+	u32 len = ch->iter_len;
+	int ret;
+
+	memset(pkt, 0, sizeof(*pkt));
+	ch->iter_len = 0;
+	/* The packet shown last is consumed now: count it. */
+	if (len)
+		lis_channel_count(ch, false, 0, len, &ev);
+	if (!ch->ops->recv_first) {
+		if (len)
+			ch->ops->recv_skip(ch);
+		return lis_channel_iter_fill(ch, pkt);
+	}
+	ret = ch->ops->recv_next(ch, pkt);
+	if (!ret || ret == -ENOBUFS)
+		ch->iter_len = pkt->raw_len;
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_next, LIS);
+
+/**
+ * lis_channel_recv_end() - end an iteration: release the space once
+ * @ch: the channel lis_channel_recv_begin() was called on
+ *
+ * Publishes the read index once for every packet lis_channel_recv_next()
+ * consumed, and signals the host at most once, if it asked for room
+ * (pending_send_sz) and now has it.  The packet seen last, unless
+ * consumed, stays for the next lis_channel_recv_begin().
+ *
+ * Context: as lis_channel_recv_begin().
+ */
+void lis_channel_recv_end(struct lis_channel *ch)
+{
+	struct lis_chan_events ev = {};
+
+	ch->iter_len = 0;
+	if (ch->ops->recv_end)
+		ch->ops->recv_end(ch, &ev);
+	else
+		ch->ops->recv_commit(ch, &ev);
+	lis_channel_count(ch, false, 0, 0, &ev);
+}
+EXPORT_SYMBOL_NS_GPL(lis_channel_recv_end, LIS);
+
 /**
  * lis_channel_batch_begin() - stop the host's signals while draining
  * @ch: an open channel

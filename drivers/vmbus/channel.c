@@ -539,6 +539,46 @@ static void lis_native_recv_commit(struct lis_channel *ch,
 		ev->signalled = lis_channel_signal(ch);
 }
 
+/* The in-place iterator's result: a broken ring is logged once. */
+static int lis_native_iter_ret(struct lis_channel *ch, int ret)
+{
+	return ret == -EIO ? lis_channel_broken(ch, &ch->in) : ret;
+}
+
+/* The packets where they lie in the ring: lis_ring_iter_first/next/end. */
+static int lis_native_recv_first(struct lis_channel *ch, void *bounce,
+				 u32 bounce_len, struct lis_ring_pkt *pkt)
+{
+	if (!READ_ONCE(ch->in.hdr))
+		return -ENOTCONN;
+	if (READ_ONCE(ch->host_fault))
+		return -EIO;
+	return lis_native_iter_ret(ch, lis_ring_iter_first(&ch->in, bounce,
+							   bounce_len, pkt));
+}
+
+static int lis_native_recv_next(struct lis_channel *ch,
+				struct lis_ring_pkt *pkt)
+{
+	if (!READ_ONCE(ch->in.hdr))
+		return -ENOTCONN;
+	if (READ_ONCE(ch->host_fault))
+		return -EIO;
+	return lis_native_iter_ret(ch, lis_ring_iter_next(&ch->in, pkt));
+}
+
+static void lis_native_recv_end(struct lis_channel *ch,
+				struct lis_chan_events *ev)
+{
+	bool signal = false;
+
+	if (!READ_ONCE(ch->in.hdr))
+		return;
+	lis_ring_iter_end(&ch->in, &signal);
+	if (signal)
+		ev->signalled = lis_channel_signal(ch);
+}
+
 static void lis_native_batch_begin(struct lis_channel *ch)
 {
 	lis_ring_mask_interrupts(&ch->in);
@@ -594,6 +634,9 @@ const struct lis_channel_ops lis_native_chan_ops = {
 	.recv_copy = lis_native_recv_copy,
 	.recv_skip = lis_native_recv_skip,
 	.recv_commit = lis_native_recv_commit,
+	.recv_first = lis_native_recv_first,
+	.recv_next = lis_native_recv_next,
+	.recv_end = lis_native_recv_end,
 	.batch_begin = lis_native_batch_begin,
 	.batch_end = lis_native_batch_end,
 	.out_free = lis_native_out_free,

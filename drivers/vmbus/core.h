@@ -44,6 +44,11 @@
  * @cb_lock: held while @cb runs, so that it never runs on two CPUs at
  *	once (after a target CPU change, both CPUs may see a signal)
  * @stats: counters shown in sysfs, counted by the common wrappers
+ * @iter_bounce: the bounce buffer of the receive iteration in progress
+ *	(lis_channel_recv_begin(); the channel's reader only)
+ * @iter_bounce_len: bytes at @iter_bounce
+ * @iter_len: bytes of the packet the iteration shows now, consumed by the
+ *	next lis_channel_recv_next() (0: none)
  *
  * The native backend's fields (unused by foreign channels):
  *
@@ -88,6 +93,9 @@ struct lis_channel {
 	void *cb_ctx;
 	spinlock_t cb_lock;
 	struct lis_channel_stats stats;
+	void *iter_bounce;
+	u32 iter_bounce_len;
+	u32 iter_len;
 
 	struct lis_vmbus *vb;
 	struct lis_chmsg_offer offer;

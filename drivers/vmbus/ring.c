@@ -56,6 +56,16 @@
  * it is called on directly (every index is then 0).  The writer keeps no
  * private state: each write loads write_index from the header.
  *
+ * The in-place iterator (lis_ring_iter_first(), lis_ring_iter_next(),
+ * lis_ring_iter_end()) is the same reader without the copy: each packet is
+ * checked once by lis_ring_peek() and handed to the caller where it lies
+ * in the data area.  Only a packet that runs past the end of the data
+ * area is copied, whole, into a buffer the caller provides (a "bounce"),
+ * so that the caller always sees one contiguous packet.  The iterator
+ * consumes packets with the private cursor and publishes read_index once,
+ * at the end, so a batch of packets costs one pending_send_sz check and
+ * at most one signal to the writer.
+ *
  * Signalling follows protocols.md: a writer signals only when the
  * interrupt mask is clear and the ring was empty before its write; a
  * reader signals only when the writer asked for pending_send_sz bytes and
@@ -244,6 +254,8 @@ void lis_ring_reset_shared(struct lis_ring *ring)
 	ring->priv_read_index = 0;
 	ring->read_start = 0;
 	ring->pkt_len = 0;
+	ring->bounce = NULL;
+	ring->bounce_len = 0;
 	ring->reader_synced = true;
 }
 LIS_EXPORT(lis_ring_reset_shared);
@@ -742,6 +754,115 @@ void lis_ring_commit_read(struct lis_ring *ring, bool *signal)
 	*signal = free_before <= pending && free_now > pending;
 }
 LIS_EXPORT(lis_ring_commit_read);
+
+/*
+ * The packet at the reader's cursor, checked by lis_ring_peek(), as a
+ * lis_ring_pkt: in place, or copied whole into the bounce buffer if it
+ * runs past the end of the data area.
+ */
+static int lis_ring_iter_get(struct lis_ring *ring, struct lis_ring_pkt *pkt)
+{
+	u32 pos, off;
+	int ret;
+
+	memset(pkt, 0, sizeof(*pkt));
+	ret = lis_ring_peek(ring, &pkt->desc);
+	if (ret)
+		return ret;
+	/* peek checked offset8 <= len8 and the packet against the ring. */
+	pkt->raw_len = ring->pkt_len;
+	off = (u32)pkt->desc.offset8 * 8;
+	pos = ring->priv_read_index;
+	if (ring->size - pos >= pkt->raw_len) {
+		pkt->raw = ring->data + pos;
+	} else {
+		if (!ring->bounce || ring->bounce_len < pkt->raw_len)
+			return -ENOBUFS;
+		lis_ring_copy_out(ring, pos, ring->bounce, pkt->raw_len);
+		pkt->raw = ring->bounce;
+		pkt->bounced = true;
+	}
+	pkt->data = pkt->raw + off;
+	pkt->len = pkt->raw_len - off;
+	return 0;
+}
+
+/**
+ * lis_ring_iter_first() - see the next inbound packet where it lies
+ * @ring: the reader's view
+ * @bounce: buffer for a packet that wraps past the end of the ring, kept
+ *	for the whole iteration (until lis_ring_iter_end()); may be NULL
+ * @bounce_len: bytes at @bounce
+ * @pkt: receives the packet
+ *
+ * Starts an iteration at the reader's cursor.  The descriptor is checked
+ * once, as lis_ring_peek() checks it (length, data offset, the packet and
+ * its trailer within the published bytes), and @pkt then points at the
+ * packet in the ring: nothing is copied, unless the packet wraps, when it
+ * is copied whole into @bounce.  The packet is not consumed:
+ * lis_ring_iter_next() consumes it and moves on, lis_ring_iter_end()
+ * gives the consumed packets' space back to the writer.
+ *
+ * Context: any context; the reader side of @ring: callers serialise
+ * readers (see struct lis_ring).
+ * Return: 0 if @pkt holds the next packet; -EAGAIN if the ring is empty;
+ * -ENOBUFS if the packet wraps and @bounce is too small for it (it stays
+ * in the ring, @pkt->desc and @pkt->raw_len describe it, and
+ * lis_ring_iter_next() drops it); -EIO if the ring is (or is found to be)
+ * broken.
+ */
+int lis_ring_iter_first(struct lis_ring *ring, void *bounce, u32 bounce_len,
+			struct lis_ring_pkt *pkt)
+{
+	ring->bounce = bounce;
+	ring->bounce_len = bounce ? bounce_len : 0;
+	return lis_ring_iter_get(ring, pkt);
+}
+LIS_EXPORT(lis_ring_iter_first);
+
+/**
+ * lis_ring_iter_next() - consume the packet seen and see the next one
+ * @ring: the reader's view
+ * @pkt: receives the next packet
+ *
+ * Moves the reader's cursor past the packet lis_ring_iter_first() or the
+ * last lis_ring_iter_next() returned (if any), then does what
+ * lis_ring_iter_first() does, with the same bounce buffer.  Pointers into
+ * the previous packet are no longer valid.  The space is not given back to
+ * the writer until lis_ring_iter_end().
+ *
+ * Context: as for lis_ring_iter_first().
+ * Return: as for lis_ring_iter_first().
+ */
+int lis_ring_iter_next(struct lis_ring *ring, struct lis_ring_pkt *pkt)
+{
+	lis_ring_skip(ring);
+	return lis_ring_iter_get(ring, pkt);
+}
+LIS_EXPORT(lis_ring_iter_next);
+
+/**
+ * lis_ring_iter_end() - end an iteration, give the space back once
+ * @ring: the reader's view
+ * @signal: set to true if the writer must now be signalled, else false
+ *
+ * The packet seen last (if lis_ring_iter_next() did not consume it) stays
+ * in the ring and is seen again by the next lis_ring_iter_first().  The
+ * packets consumed are released with one lis_ring_commit_read(): one
+ * read_index update and one pending_send_sz check for the whole batch, so
+ * @signal is true at most once per iteration.  The bounce buffer is
+ * forgotten.
+ *
+ * Context: as for lis_ring_iter_first().
+ */
+void lis_ring_iter_end(struct lis_ring *ring, bool *signal)
+{
+	ring->pkt_len = 0;
+	ring->bounce = NULL;
+	ring->bounce_len = 0;
+	lis_ring_commit_read(ring, signal);
+}
+LIS_EXPORT(lis_ring_iter_end);
 
 /**
  * lis_ring_mask_interrupts() - ask the writer not to signal for a while

@@ -345,8 +345,9 @@ static const char *lis_vss_handle(struct lis_vss *vss, u8 *buf, u32 len,
 }
 
 /*
- * A packet too big for rx: read it whole (the ring bounds its size) and
- * refuse it.  Returns lis_channel_recv()'s result, or -ENOMEM.
+ * A packet too big for rx: copy it out whole (the ring bounds its size)
+ * with lis_channel_recv() and refuse it.  Returns lis_channel_recv()'s
+ * result, or -ENOMEM.
  */
 static int lis_vss_handle_oversized(struct lis_vss *vss, u32 need)
 {
@@ -367,6 +368,41 @@ static int lis_vss_handle_oversized(struct lis_vss *vss, u32 need)
 	return ret;
 }
 
+/*
+ * Take the next packet off the ring into vss->rx: the answer is built in
+ * the request's own bytes, and a request for the daemon is kept, so its
+ * bytes are copied once out of the ring, where the in-place receive shows
+ * them (a packet that wraps comes through vss->rx as the bounce, hence
+ * memmove()).  Its space goes back to the host at once.  Returns 0,
+ * -ENOBUFS with *@len set for a packet larger than LIS_VSS_MAX_PKT (it
+ * stays in the ring), or lis_channel_recv_begin()'s error.
+ */
+static int lis_vss_recv(struct lis_vss *vss, u32 *len, u64 *id)
+{
+	struct lis_channel *ch = vss->dev->channel;
+	struct lis_ring_pkt pkt;
+	int ret;
+
+	ret = lis_channel_recv_begin(ch, vss->rx, LIS_VSS_RX_BYTES, &pkt);
+	if (ret == -ENOBUFS) {
+		/* It wraps, and the whole packet is larger than the bounce. */
+		*len = pkt.raw_len - pkt.desc.offset8 * 8;
+	} else if (!ret && pkt.len > LIS_VSS_MAX_PKT) {
+		*len = pkt.len;
+		ret = -ENOBUFS;
+	} else if (!ret) {
+		memmove(vss->rx, pkt.data, pkt.len);
+		*len = pkt.len;
+		*id = pkt.desc.trans_id;
+		lis_channel_recv_next(ch, &pkt);
+	}
+	lis_channel_recv_end(ch);
+	/* A data offset past 16 bytes can make a wrapping packet too big. */
+	if (ret == -ENOBUFS && *len <= LIS_VSS_MAX_PKT)
+		ret = lis_channel_recv(ch, vss->rx, LIS_VSS_MAX_PKT, len, id);
+	return ret;
+}
+
 static void lis_vss_work(struct work_struct *work)
 {
 	struct lis_vss *vss = container_of(work, struct lis_vss, work);
@@ -382,8 +418,7 @@ static void lis_vss_work(struct work_struct *work)
 			return;
 		}
 		thaw = NULL;
-		ret = lis_channel_recv(vss->dev->channel, vss->rx,
-				       LIS_VSS_MAX_PKT, &len, &id);
+		ret = lis_vss_recv(vss, &len, &id);
 		if (ret == -ENOBUFS)
 			ret = lis_vss_handle_oversized(vss, len);
 		else if (!ret)
@@ -464,8 +499,8 @@ static int lis_vss_probe(struct lis_device *dev, const struct lis_device_id *id)
 	INIT_DELAYED_WORK(&vss->thaw_timer, lis_vss_thaw_timeout);
 	lis_vss_txn_init(&vss->txn);
 	ret = -ENOMEM;
-	vss->rx = kvmalloc(LIS_VSS_MAX_PKT, GFP_KERNEL);
-	vss->held = kvmalloc(LIS_VSS_MAX_PKT, GFP_KERNEL);
+	vss->rx = kvmalloc(LIS_VSS_RX_BYTES, GFP_KERNEL);
+	vss->held = kvmalloc(LIS_VSS_RX_BYTES, GFP_KERNEL);
 	if (!vss->rx || !vss->held)
 		goto put_vss;
 	dev_set_drvdata(&dev->dev, vss);

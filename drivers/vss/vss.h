@@ -34,6 +34,9 @@
 /* Most file systems one backup may freeze. */
 #define LIS_VSS_MAX_FROZEN	256
 
+/* rx and held: a whole packet of LIS_VSS_MAX_PKT data bytes, descriptor too. */
+#define LIS_VSS_RX_BYTES	(LIS_VSS_MAX_PKT + sizeof(struct lis_vmpacket_desc))
+
 /**
  * struct lis_vss_frozen_sb - one superblock on the stack
  * @path: the mount it is (being) frozen through; a reference, so the
@@ -111,7 +114,8 @@ struct lis_vss_stats {
  * @lock: protects everything below but @frozen (see the locking rules at
  *	the top of this file)
  * @txn: the transaction state (txn.c)
- * @rx: receive buffer, LIS_VSS_MAX_PKT bytes
+ * @rx: receive buffer, LIS_VSS_RX_BYTES: a packet's data (at most
+ *	LIS_VSS_MAX_PKT bytes), or a whole wrapping packet as the bounce
  * @held: the packet of the request in flight with the daemon
  * @held_len: its length
  * @held_id: its VMBus transaction id

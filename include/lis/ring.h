@@ -73,6 +73,9 @@ static_assert(sizeof(struct lis_vmpacket_desc) == 16);
  *	pending_send_sz signalling rule
  * @pkt_len: validated length of the packet lis_ring_peek() returned (0: none);
  *	later calls use this copy, never the descriptor in shared memory again
+ * @bounce: the caller's buffer for a packet that wraps, set by
+ *	lis_ring_iter_first() for the rest of the iteration (may be NULL)
+ * @bounce_len: bytes at @bounce
  * @reader_synced: @priv_read_index and @read_start hold the shared
  *	read_index: set by the reader's first call (or lis_ring_reset_shared()),
  *	since lis_ring_init() does not touch shared memory
@@ -91,6 +94,8 @@ struct lis_ring {
 	u32 priv_read_index;
 	u32 read_start;
 	u32 pkt_len;
+	void *bounce;
+	u32 bounce_len;
 	bool reader_synced;
 	bool broken;
 	const char *broken_field;
@@ -132,6 +137,36 @@ int lis_ring_copy_packet(struct lis_ring *ring, u32 offset, void *buf,
 			 u32 len);
 void lis_ring_skip(struct lis_ring *ring);
 void lis_ring_commit_read(struct lis_ring *ring, bool *signal);
+
+/**
+ * struct lis_ring_pkt - one inbound packet, seen where it lies
+ * @desc: checked copy of the packet's descriptor
+ * @raw: the whole packet, descriptor first: in the ring itself, or in the
+ *	bounce buffer if the packet wraps past the end of the ring
+ * @raw_len: bytes at @raw (@desc.len8 * 8)
+ * @data: the packet's data, from @desc.offset8 * 8 on
+ * @len: bytes at @data (the 8-byte padding included)
+ * @bounced: the packet wrapped and @raw is the bounce buffer
+ *
+ * Filled in by lis_ring_iter_first() and lis_ring_iter_next().  Valid
+ * until the next call on the ring.  @desc is the reader's own copy;
+ * @raw and @data point into memory the other side can write at any time
+ * (unless @bounced): read every field once, into a local, and check the
+ * local before using it.
+ */
+struct lis_ring_pkt {
+	struct lis_vmpacket_desc desc;
+	const u8 *raw;
+	u32 raw_len;
+	const u8 *data;
+	u32 len;
+	bool bounced;
+};
+
+int lis_ring_iter_first(struct lis_ring *ring, void *bounce, u32 bounce_len,
+			struct lis_ring_pkt *pkt);
+int lis_ring_iter_next(struct lis_ring *ring, struct lis_ring_pkt *pkt);
+void lis_ring_iter_end(struct lis_ring *ring, bool *signal);
 
 void lis_ring_mask_interrupts(struct lis_ring *ring);
 bool lis_ring_unmask_interrupts(struct lis_ring *ring);

@@ -121,6 +121,10 @@ int lis_channel_recv(struct lis_channel *ch, void *buf, u32 buflen,
 		     u32 *actual, u64 *trans_id);
 int lis_channel_recv_raw(struct lis_channel *ch, void *buf, u32 buflen,
 			 u32 *actual);
+int lis_channel_recv_begin(struct lis_channel *ch, void *bounce,
+			   u32 bounce_len, struct lis_ring_pkt *pkt);
+int lis_channel_recv_next(struct lis_channel *ch, struct lis_ring_pkt *pkt);
+void lis_channel_recv_end(struct lis_channel *ch);
 
 void lis_channel_batch_begin(struct lis_channel *ch);
 bool lis_channel_batch_end(struct lis_channel *ch);

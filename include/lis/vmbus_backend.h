@@ -57,6 +57,17 @@ struct lis_chan_events {
  *	back until @recv_commit.
  * @recv_commit: give the room of consumed packets back to the host; note
  *	in *@ev whether the host was signalled.
+ * @recv_first: optional, the in-place receive: check the next inbound
+ *	packet and fill *@pkt with where it lies (a packet that wraps is
+ *	copied whole into @bounce); nothing consumed.  Returns 0, -EAGAIN
+ *	(empty), -ENOBUFS (wraps and @bounce is too small; @pkt->raw_len
+ *	set), -EIO, -ENOTCONN.  Without @recv_first, @recv_next and
+ *	@recv_end the common code iterates with @recv_peek and @recv_copy,
+ *	every packet through the bounce buffer.
+ * @recv_next: consume the packet shown (or refused with -ENOBUFS) and
+ *	show the next, as @recv_first
+ * @recv_end: give the room of consumed packets back to the host; note in
+ *	*@ev whether the host was signalled
  * @batch_begin: mask the host's signals while the reader drains
  * @batch_end: unmask them; return true if packets arrived meanwhile
  * @out_free: bytes free in the outbound ring (0 when closed or broken)
@@ -69,8 +80,8 @@ struct lis_chan_events {
  * @set_target_cpu: move the channel to another CPU; NULL when the backend
  *	cannot (sysfs then refuses writes with -EOPNOTSUPP)
  *
- * Callers of @recv_peek, @recv_copy, @recv_skip, @recv_commit, @batch_begin
- * and @batch_end are serialised (one reader per channel); @sendv may be
+ * Callers of @recv_peek, @recv_copy, @recv_skip, @recv_commit, @recv_first,
+ * @recv_next, @recv_end, @batch_begin and @batch_end are serialised (one reader per channel); @sendv may be
  * called concurrently from any context and the backend serialises writers.
  */
 struct lis_channel_ops {
@@ -87,6 +98,10 @@ struct lis_channel_ops {
 			 u32 len);
 	void (*recv_skip)(struct lis_channel *ch);
 	void (*recv_commit)(struct lis_channel *ch, struct lis_chan_events *ev);
+	int (*recv_first)(struct lis_channel *ch, void *bounce, u32 bounce_len,
+			  struct lis_ring_pkt *pkt);
+	int (*recv_next)(struct lis_channel *ch, struct lis_ring_pkt *pkt);
+	void (*recv_end)(struct lis_channel *ch, struct lis_chan_events *ev);
 	void (*batch_begin)(struct lis_channel *ch);
 	bool (*batch_end)(struct lis_channel *ch);
 	u32 (*out_free)(struct lis_channel *ch);

@@ -48,6 +48,7 @@ struct shadow {
 static struct shadow sh;
 static u8 src[1 << 17];
 static u8 dst[1 << 17];
+static u8 src_bounce[1 << 17];	/* the iterator's bounce buffer */
 
 static void shadow_push(const struct lis_kvec *vec, unsigned int nvec)
 {
@@ -160,6 +161,39 @@ struct fuzz {
 	bool clean;
 };
 
+/*
+ * The in-place iterator shows the packet lis_ring_peek() just returned
+ * (or fails the same way): the same descriptor and length, the packet
+ * either where it lies (ASan checks it is within the ring) or, if it
+ * wraps, copied into the bounce.
+ */
+static void check_iter(struct fuzz *f, int peeked,
+		       const struct lis_vmpacket_desc *d)
+{
+	struct lis_ring_pkt pkt;
+	int ret = lis_ring_iter_first(&f->rd, src_bounce, sizeof(src_bounce),
+				      &pkt);
+	u32 slot = sh.head_read % SHADOW_PKTS, i;
+
+	CHECK(ret == peeked);
+	if (ret) {
+		CHECK(!pkt.raw && !pkt.data && f->rd.pkt_len == 0);
+		return;
+	}
+	CHECK(!memcmp(&pkt.desc, d, sizeof(*d)));
+	CHECK(pkt.raw_len == f->rd.pkt_len);
+	CHECK(pkt.data == pkt.raw + (u32)d->offset8 * 8);
+	CHECK(pkt.len == pkt.raw_len - (u32)d->offset8 * 8);
+	CHECK(pkt.bounced == (f->rd.priv_read_index + pkt.raw_len >
+			      f->rd.size));
+	CHECK(pkt.bounced ? pkt.raw == src_bounce :
+	      pkt.raw == f->rd.data + f->rd.priv_read_index);
+	if (!f->clean)
+		return;
+	for (i = 0; i < pkt.raw_len; i++)
+		CHECK(pkt.raw[i] == shadow_byte(slot, i));
+}
+
 static void op_peek(struct fuzz *f)
 {
 	struct lis_vmpacket_desc d;
@@ -169,6 +203,7 @@ static void op_peek(struct fuzz *f)
 
 	CHECK(ret == 0 || ret == -EAGAIN || ret == -EIO);
 	CHECK(!was || ret == -EIO);
+	check_iter(f, ret, &d);
 	if (ret) {
 		CHECK(f->rd.pkt_len == 0);
 		if (f->clean)

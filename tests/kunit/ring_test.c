@@ -966,10 +966,276 @@ static void lis_ring_reader_sync_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
 }
 
+/* --- the in-place iterator ---------------------------------------------- */
+
+/* Check that @pkt is the packet put(test, p, len, seed) wrote. */
+static void expect_pkt(struct kunit *test, const struct lis_ring_pkt *pkt,
+		       u32 len, u32 seed)
+{
+	u8 *want = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	pattern(want, len, seed);
+	KUNIT_EXPECT_EQ(test, pkt->desc.type, LIS_VMPKT_DATA_INBAND);
+	KUNIT_EXPECT_EQ(test, pkt->desc.trans_id, (u64)seed);
+	KUNIT_EXPECT_EQ(test, pkt->raw_len, ALIGN(16 + len, 8));
+	KUNIT_EXPECT_EQ(test, pkt->len, ALIGN(len, 8));
+	KUNIT_ASSERT_NOT_NULL(test, pkt->raw);
+	KUNIT_EXPECT_PTR_EQ(test, pkt->data, pkt->raw + 16);
+	KUNIT_EXPECT_MEMEQ(test, pkt->raw, &pkt->desc, sizeof(pkt->desc));
+	KUNIT_EXPECT_MEMEQ(test, pkt->data, want, len);
+	kunit_kfree(test, want);
+}
+
+static void lis_ring_iter_in_place_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	struct lis_ring_pkt pkt;
+	u32 i, pos = 0;
+	bool sig;
+
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, put(test, p, 40 + i, i, &sig), 0);
+	for (i = 0; i < 3; i++) {
+		if (!i)
+			KUNIT_ASSERT_EQ(test, lis_ring_iter_first(&p->r, NULL,
+								  0, &pkt), 0);
+		else
+			KUNIT_ASSERT_EQ(test, lis_ring_iter_next(&p->r, &pkt),
+					0);
+		/* Seen where it lies: no copy. */
+		KUNIT_EXPECT_PTR_EQ(test, pkt.raw, (const u8 *)data(p) + pos);
+		KUNIT_EXPECT_FALSE(test, pkt.bounced);
+		expect_pkt(test, &pkt, 40 + i, i);
+		pos += packet_bytes(40 + i);
+		/* Nothing is given back before the end. */
+		KUNIT_EXPECT_EQ(test, hdr(p)->read_index, 0);
+	}
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EAGAIN);
+	KUNIT_EXPECT_NULL(test, pkt.raw);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, 0);
+	sig = true;
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, pos);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+}
+
+struct iter_wrap_case {
+	const char *name;
+	u32 back;		/* packet starts this many bytes before the end */
+	bool bounced;
+};
+
+/* A 100-byte payload: a 120-byte packet and its trailer, 4 KiB of data. */
+static const struct iter_wrap_case iter_wrap_cases[] = {
+	{ "before_end", 128, false },
+	{ "trailer_wraps", 120, false },
+	{ "payload_wraps", 64, true },
+	{ "data_starts_at_0", 16, true },
+	{ "descriptor_wraps", 8, true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(iter_wrap, iter_wrap_cases, name);
+
+static void lis_ring_iter_wrap_test(struct kunit *test)
+{
+	const struct iter_wrap_case *c = test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 *bounce = kunit_kmalloc(test, 120, GFP_KERNEL);
+	u32 start = p->size - c->back;
+	struct lis_ring_pkt pkt;
+	bool sig;
+
+	KUNIT_ASSERT_NOT_NULL(test, bounce);
+	pair_seek(test, p, start);
+	KUNIT_ASSERT_EQ(test, put(test, p, 100, 9, &sig), 0);
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 10, &sig), 0);
+
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_first(&p->r, bounce, 120, &pkt),
+			0);
+	KUNIT_EXPECT_EQ(test, pkt.bounced, c->bounced);
+	KUNIT_EXPECT_PTR_EQ(test, pkt.raw, c->bounced ? (const u8 *)bounce :
+			    (const u8 *)data(p) + start);
+	expect_pkt(test, &pkt, 100, 9);
+	/* The bounce is kept for the rest of the iteration. */
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_next(&p->r, &pkt), 0);
+	KUNIT_EXPECT_FALSE(test, pkt.bounced);
+	expect_pkt(test, &pkt, 8, 10);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EAGAIN);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+}
+
+static void lis_ring_iter_bounce_too_small_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 *bounce = kunit_kmalloc(test, 121, GFP_KERNEL);
+	u32 start = p->size - 64;
+	struct lis_ring_pkt pkt;
+	bool sig;
+
+	KUNIT_ASSERT_NOT_NULL(test, bounce);
+	memset(bounce, FILL, 121);
+	pair_seek(test, p, start);
+	KUNIT_ASSERT_EQ(test, put(test, p, 100, 4, &sig), 0);
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 5, &sig), 0);
+
+	/* No bounce, or one a byte short: the packet is described, stays. */
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_first(&p->r, NULL, 0, &pkt),
+			-ENOBUFS);
+	KUNIT_EXPECT_EQ(test, pkt.raw_len, 120);
+	KUNIT_EXPECT_EQ(test, pkt.desc.trans_id, 4);
+	KUNIT_EXPECT_NULL(test, pkt.raw);
+	KUNIT_EXPECT_NULL(test, pkt.data);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_first(&p->r, bounce, 119, &pkt),
+			-ENOBUFS);
+	/* Nothing was copied into the short buffer. */
+	KUNIT_EXPECT_EQ(test, bounce[0], FILL);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, start);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+
+	/* With room it comes through... */
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_first(&p->r, bounce, 120, &pkt),
+			0);
+	expect_pkt(test, &pkt, 100, 4);
+	KUNIT_EXPECT_EQ(test, bounce[120], FILL);
+	lis_ring_iter_end(&p->r, &sig);
+
+	/* ...and next after -ENOBUFS drops it. */
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_first(&p->r, NULL, 0, &pkt),
+			-ENOBUFS);
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_next(&p->r, &pkt), 0);
+	expect_pkt(test, &pkt, 8, 5);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EAGAIN);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+}
+
+static void lis_ring_iter_empty_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u8 *snap = kunit_kmalloc(test, p->bytes, GFP_KERNEL);
+	struct lis_ring_pkt pkt;
+	bool sig = true;
+
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	memcpy(snap, p->mem, p->bytes);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_first(&p->r, NULL, 0, &pkt),
+			-EAGAIN);
+	KUNIT_EXPECT_NULL(test, pkt.raw);
+	KUNIT_EXPECT_EQ(test, pkt.raw_len, 0);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EAGAIN);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_FALSE(test, sig);
+	/* An empty iteration writes nothing to shared memory. */
+	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
+	KUNIT_EXPECT_FALSE(test, p->r.broken);
+}
+
+static void lis_ring_iter_end_without_next_test(struct kunit *test)
+{
+	struct ring_pair *p = pair_new(test, RING_8K);
+	struct lis_ring_pkt pkt;
+	bool sig;
+
+	KUNIT_ASSERT_EQ(test, put(test, p, 24, 1, &sig), 0);
+	KUNIT_ASSERT_EQ(test, put(test, p, 24, 2, &sig), 0);
+
+	/* Seen but not consumed: it stays, and nothing is published. */
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_first(&p->r, NULL, 0, &pkt), 0);
+	expect_pkt(test, &pkt, 24, 1);
+	sig = true;
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_FALSE(test, sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, 0);
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_first(&p->r, NULL, 0, &pkt), 0);
+	expect_pkt(test, &pkt, 24, 1);
+
+	/* Consume the first; the second, seen last, stays. */
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_next(&p->r, &pkt), 0);
+	expect_pkt(test, &pkt, 24, 2);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, packet_bytes(24));
+	/* Next without first: nothing current, so nothing is consumed. */
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_next(&p->r, &pkt), 0);
+	expect_pkt(test, &pkt, 24, 2);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EAGAIN);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+}
+
+struct iter_batch_case {
+	const char *name;
+	u32 pending;
+	u32 per_end;		/* packets consumed per iteration */
+	u32 signals;		/* signals in the whole drain */
+};
+
+/*
+ * Seven 520-byte packets fill the 4 KiB ring to 456 bytes free (as in
+ * lis_ring_pending_send_test); the writer wants @pending bytes.
+ */
+static const struct iter_batch_case iter_batch_cases[] = {
+	{ "one_batch_one_signal", 600, 7, 1 },
+	{ "one_batch_far_crossing", 3000, 7, 1 },
+	{ "batches_of_two", 1000, 2, 1 },
+	{ "no_pending_no_signal", 0, 7, 0 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(iter_batch, iter_batch_cases, name);
+
+static void lis_ring_iter_batch_signal_test(struct kunit *test)
+{
+	const struct iter_batch_case *c = test->param_value;
+	struct ring_pair *p = pair_new(test, RING_8K);
+	u32 i, seen = 0, signals = 0, ends = 0, r0;
+	struct lis_ring_pkt pkt;
+	bool sig;
+	int ret;
+
+	for (i = 0; i < 7; i++)
+		KUNIT_ASSERT_EQ(test, put(test, p, 496, i, &sig), 0);
+	KUNIT_ASSERT_EQ(test, put(test, p, 496, 7, &sig), -EAGAIN);
+	lis_ring_set_pending_send(&p->w, c->pending);
+
+	lis_ring_mask_interrupts(&p->r);
+	while (seen < 7) {
+		r0 = hdr(p)->read_index;
+		ret = lis_ring_iter_first(&p->r, NULL, 0, &pkt);
+		for (i = 0; !ret && i < c->per_end; i++) {
+			expect_pkt(test, &pkt, 496, seen++);
+			/* The index moves only at the end of the batch. */
+			KUNIT_EXPECT_EQ(test, hdr(p)->read_index, r0);
+			ret = lis_ring_iter_next(&p->r, &pkt);
+		}
+		lis_ring_iter_end(&p->r, &sig);
+		signals += sig;
+		KUNIT_ASSERT_LT(test, ++ends, 8U);
+	}
+	KUNIT_EXPECT_EQ(test, signals, c->signals);
+	KUNIT_EXPECT_EQ(test, ends, DIV_ROUND_UP(7, c->per_end));
+	KUNIT_EXPECT_EQ(test, hdr(p)->read_index, hdr(p)->write_index);
+
+	/* A packet that comes while masked raises no signal... */
+	KUNIT_ASSERT_EQ(test, put(test, p, 8, 8, &sig), 0);
+	KUNIT_EXPECT_FALSE(test, sig);
+	/* ...so unmasking finds it, and the reader drains again. */
+	KUNIT_EXPECT_TRUE(test, lis_ring_unmask_interrupts(&p->r));
+	KUNIT_ASSERT_EQ(test, lis_ring_iter_first(&p->r, NULL, 0, &pkt), 0);
+	expect_pkt(test, &pkt, 8, 8);
+	KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EAGAIN);
+	lis_ring_iter_end(&p->r, &sig);
+	KUNIT_EXPECT_FALSE(test, lis_ring_unmask_interrupts(&p->r));
+}
+
 /* --- hostile shared memory ---------------------------------------------- */
 
 enum corrupt_op { OP_PEEK, OP_BYTES_TO_READ, OP_WRITE, OP_BYTES_TO_WRITE,
-		  OP_COMMIT, OP_UNMASK };
+		  OP_COMMIT, OP_UNMASK, OP_ITER };
 
 struct corrupt_case {
 	const char *name;
@@ -1033,6 +1299,23 @@ static const struct corrupt_case corrupt_cases[] = {
 	  "desc.offset8" },
 	{ "offset8_max_split_desc", SZ - 8, -1, 0, false, D_OFF8, 0xffff,
 	  OP_PEEK, "desc.offset8" },
+	{ "iter_write_index_unaligned", 0, W_IDX, 36, false, -1, 0,
+	  OP_ITER, "write_index" },
+	{ "iter_fewer_bytes_than_descriptor", 0, W_IDX, 8, true, -1, 0,
+	  OP_ITER, "write_index" },
+	{ "iter_len8_one", 0, -1, 0, false, D_LEN8, 1, OP_ITER, "desc.len8" },
+	{ "iter_len8_past_avail", 0, -1, 0, false, D_LEN8, 5,
+	  OP_ITER, "desc.len8" },
+	{ "iter_len8_max_split_desc", SZ - 8, -1, 0, false, D_LEN8, 0xffff,
+	  OP_ITER, "desc.len8" },
+	{ "iter_len8_too_big_at_end", SZ - 40, -1, 0, false, D_LEN8, 6,
+	  OP_ITER, "desc.len8" },
+	{ "iter_offset8_one", 0, -1, 0, false, D_OFF8, 1, OP_ITER,
+	  "desc.offset8" },
+	{ "iter_offset8_past_len8", 0, -1, 0, false, D_OFF8, 5, OP_ITER,
+	  "desc.offset8" },
+	{ "iter_offset8_past_len8_wrapped", SZ - 8, -1, 0, false, D_OFF8, 5,
+	  OP_ITER, "desc.offset8" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(corrupt, corrupt_cases, name);
@@ -1100,6 +1383,18 @@ static void lis_ring_corrupt_test(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, lis_ring_unmask_interrupts(&p->r));
 		snap[8] = 0;	/* interrupt_mask was cleared */
 		break;
+	case OP_ITER: {
+		struct lis_ring_pkt pkt;
+		u8 bounce[64];
+
+		ret = lis_ring_iter_first(&p->r, bounce, sizeof(bounce), &pkt);
+		KUNIT_EXPECT_EQ(test, ret, -EIO);
+		KUNIT_EXPECT_NULL(test, pkt.raw);
+		KUNIT_EXPECT_EQ(test, lis_ring_iter_next(&p->r, &pkt), -EIO);
+		lis_ring_iter_end(&p->r, &sig);
+		KUNIT_EXPECT_FALSE(test, sig);
+		break;
+	}
 	}
 	/* Nothing was written to shared memory on the way to -EIO. */
 	KUNIT_EXPECT_MEMEQ(test, p->mem, snap, p->bytes);
@@ -1135,6 +1430,13 @@ static struct kunit_case lis_ring_cases[] = {
 	KUNIT_CASE(lis_ring_send_clears_pending_test),
 	KUNIT_CASE(lis_ring_reader_sync_test),
 	KUNIT_CASE_PARAM(lis_ring_corrupt_test, corrupt_gen_params),
+	KUNIT_CASE(lis_ring_iter_in_place_test),
+	KUNIT_CASE_PARAM(lis_ring_iter_wrap_test, iter_wrap_gen_params),
+	KUNIT_CASE(lis_ring_iter_bounce_too_small_test),
+	KUNIT_CASE(lis_ring_iter_empty_test),
+	KUNIT_CASE(lis_ring_iter_end_without_next_test),
+	KUNIT_CASE_PARAM(lis_ring_iter_batch_signal_test,
+			 iter_batch_gen_params),
 	{}
 };
 

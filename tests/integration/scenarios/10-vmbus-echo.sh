@@ -26,13 +26,15 @@ echo_bound()
 	[ "$(cat "$1/state" 2>/dev/null)" = open ]
 }
 
-# run_echo <name> <dev> <packets> <bytes>: traffic, verified by lis_echo.
+# run_echo <name> <dev> <packets> <bytes> [<batch>]: traffic, verified by
+# lis_echo (batch 0: one packet in flight, each echo awaited through its
+# interrupt).
 run_echo()
 {
 	local run res
 
 	run=/sys/kernel/debug/lis_echo/$(basename "$2")/run
-	if ! echo "$3 $4" >"$run"; then
+	if ! echo "$3 $4 ${5:-1}" >"$run"; then
 		not_ok "$1" "writing $run failed"
 		return 1
 	fi
@@ -76,10 +78,14 @@ check channel-open [ "$(cat "$dev/state")" = open ]
 for size in 64 1024 4096 65536; do
 	run_echo "echo-$size" "$dev" 500 "$size"
 done
-# Enough 64 KiB packets to wrap the 512 KiB rings many times.
+# Enough 64 KiB packets to wrap the 512 KiB rings many times: the packets
+# that wrap reach lis_echo through its bounce buffer.
 run_echo echo-wraparound "$dev" 200 65536
-check counters-out [ "$(cat "$dev/channel/out_packets")" -ge 2200 ]
-check counters-in [ "$(cat "$dev/channel/in_packets")" -ge 2200 ]
+# One packet in flight, each echo awaited through its interrupt.
+run_echo echo-unbatched "$dev" 200 4096 0
+run_echo echo-unbatched-wrap "$dev" 50 65536 0
+check counters-out [ "$(cat "$dev/channel/out_packets")" -ge 2450 ]
+check counters-in [ "$(cat "$dev/channel/in_packets")" -ge 2450 ]
 check counters-interrupts [ "$(cat "$dev/channel/interrupts")" -gt 0 ]
 
 # Rescind: the device goes away; a new offer brings a new one, bound again.
