@@ -12,7 +12,11 @@
  * Down: each returned range is first checked against the set of
  * ballooned pages; a range with any page the guest did not balloon is
  * refused whole (logged), the others are freed, 2 MiB blocks as such when
- * they come back whole.  The answer goes after the chain's last message.
+ * they come back whole.  A range made of whole allocations (the usual
+ * case) is checked in one walk of the xarray and erased in another, each
+ * allocation freed at its order; only a range that cuts a 2 MiB block
+ * is looked at allocation by allocation.  The answer goes after the
+ * chain's last message.
  *
  * Unload: pages still ballooned stay allocated for good (the host holds
  * them until it returns them, and the driver that could take them back
@@ -109,8 +113,9 @@ static void dm_undo(struct lis_dm *dm, struct lis_dm_balloon_response *resp)
 		unsigned int order;
 
 		while (pfn < end && !dm_lookup(dm, pfn, &base, &order)) {
-			xa_erase(&dm->ballooned, base);
-			dm_give_back(dm, base, order);
+			/* Only the one who erased the entry frees the pages. */
+			if (xa_erase(&dm->ballooned, base))
+				dm_give_back(dm, base, order);
 			pfn = base + (1UL << order);
 		}
 	}
@@ -218,6 +223,60 @@ void dm_balloon_work(struct work_struct *work)
 	dm_request_done(dm, LIS_DM_BALLOON_REQUEST);
 }
 
+/*
+ * Is [pfn, end) made of whole allocations, back to back?  One walk of
+ * the xarray, not one lookup per allocation.
+ */
+static bool dm_whole_allocations(struct lis_dm *dm, unsigned long pfn,
+				 unsigned long end)
+{
+	XA_STATE(xas, &dm->ballooned, pfn);
+	unsigned long next = pfn;
+	void *e;
+
+	rcu_read_lock();
+	xas_for_each(&xas, e, end - 1) {
+		if (xas_retry(&xas, e))
+			continue;
+		if (xas.xa_index != next || !xa_is_value(e) ||
+		    xa_to_value(e) > DM_BIG_ORDER)
+			break;
+		next += 1UL << xa_to_value(e);
+		if (next >= end)
+			break;
+	}
+	rcu_read_unlock();
+	return next == end;
+}
+
+/* Batch of allocations freed between two looks at the scheduler. */
+#define DM_FREE_BATCH	64
+
+/*
+ * Erase every allocation of [pfn, end) in one walk, and free each as
+ * the block it was allocated as.  Only what this walk erased is freed.
+ */
+static void dm_free_allocations(struct lis_dm *dm, unsigned long pfn,
+				unsigned long end)
+{
+	XA_STATE(xas, &dm->ballooned, pfn);
+	unsigned int n = 0;
+	void *e;
+
+	xas_lock(&xas);
+	xas_for_each(&xas, e, end - 1) {
+		xas_store(&xas, NULL);
+		dm_give_back(dm, xas.xa_index, xa_to_value(e));
+		if (++n % DM_FREE_BATCH)
+			continue;
+		xas_pause(&xas);
+		xas_unlock(&xas);
+		cond_resched();
+		xas_lock(&xas);
+	}
+	xas_unlock(&xas);
+}
+
 /* Check, then free, one returned range; false if it was refused. */
 static bool dm_unballoon_range(struct lis_dm *dm, u64 range)
 {
@@ -226,8 +285,14 @@ static bool dm_unballoon_range(struct lis_dm *dm, u64 range)
 	unsigned long p, base;
 	unsigned int order;
 
-	if (lis_dm_check_range(range, DM_MAX_PFN) ||
-	    lis_dm_check_ballooned(range, dm_lookup_cb, dm))
+	if (lis_dm_check_range(range, DM_MAX_PFN))
+		return false;
+	/* The usual case: whole allocations come back. */
+	if (dm_whole_allocations(dm, pfn, end)) {
+		dm_free_allocations(dm, pfn, end);
+		return true;
+	}
+	if (lis_dm_check_ballooned(range, dm_lookup_cb, dm))
 		return false;
 
 	for (p = pfn; p < end; p = base + (1UL << order)) {
