@@ -296,7 +296,8 @@ static void dm_set_blocks(struct lis_dm *dm, struct dm_region *rg,
  * cost of adding and onlining is paid once, not per block) and wait for
  * them to come online.  A failed add of several blocks is retried block
  * by block, so that the blocks before the one that cannot be added are
- * still added, as if they had been added one by one.
+ * still added and the error is the one of that block, as if they had
+ * been added one by one.
  * Return: 0 with *done = n; else the error, with *done the blocks from
  * @b that were added and are online (they stay): -EEXIST when something
  * else holds the range (hot-add is then off for good); -ETIME when a
@@ -314,7 +315,7 @@ static int dm_add_blocks(struct lis_dm *dm, struct dm_region *rg,
 	dm_set_blocks(dm, rg, b, n, DM_BLOCK_ADDED);
 	ret = add_memory(memory_add_physaddr_to_nid(start), start, size,
 			 MHP_MERGE_RESOURCE);
-	if (ret && n > 1 && ret != -EEXIST) {
+	if (ret && n > 1) {
 		dm_set_blocks(dm, rg, b, n, DM_BLOCK_NONE);
 		for (i = 0; i < n; i++) {
 			ret = dm_add_blocks(dm, rg, b + i, 1, &on);
