@@ -13,9 +13,10 @@
  * ballooned pages; a range with any page the guest did not balloon is
  * refused whole (logged), the others are freed, 2 MiB blocks as such when
  * they come back whole.  A range made of whole allocations (the usual
- * case) is checked in one walk of the xarray and erased in another, each
- * allocation freed at its order; only a range that cuts a 2 MiB block
- * is looked at allocation by allocation.  The answer goes after the
+ * case) is checked in one walk of the xarray, and its allocations are
+ * gathered 64 at a time by further walks, erased and freed at their
+ * order; only a range that cuts a 2 MiB block is looked at allocation
+ * by allocation.  The answer goes after the
  * chain's last message.
  *
  * Unload: pages still ballooned stay allocated for good (the host holds
@@ -249,32 +250,46 @@ static bool dm_whole_allocations(struct lis_dm *dm, unsigned long pfn,
 	return next == end;
 }
 
-/* Batch of allocations freed between two looks at the scheduler. */
+/* Allocations gathered per walk of the xarray, then erased and freed. */
 #define DM_FREE_BATCH	64
 
 /*
- * Erase every allocation of [pfn, end) in one walk, and free each as
- * the block it was allocated as.  Only what this walk erased is freed.
+ * Erase and free every allocation of [pfn, end), each as the block it was
+ * allocated as: a walk gathers up to DM_FREE_BATCH entries without
+ * changing the xarray (a store while walking may shrink the tree under
+ * the walk), then each is erased, and freed only if this erase removed
+ * it.
  */
 static void dm_free_allocations(struct lis_dm *dm, unsigned long pfn,
 				unsigned long end)
 {
-	XA_STATE(xas, &dm->ballooned, pfn);
-	unsigned int n = 0;
+	unsigned long base[DM_FREE_BATCH];
+	unsigned int order[DM_FREE_BATCH];
+	unsigned int i, n;
 	void *e;
 
-	xas_lock(&xas);
-	xas_for_each(&xas, e, end - 1) {
-		xas_store(&xas, NULL);
-		dm_give_back(dm, xas.xa_index, xa_to_value(e));
-		if (++n % DM_FREE_BATCH)
-			continue;
-		xas_pause(&xas);
-		xas_unlock(&xas);
+	while (pfn < end) {
+		XA_STATE(xas, &dm->ballooned, pfn);
+
+		n = 0;
+		rcu_read_lock();
+		xas_for_each(&xas, e, end - 1) {
+			if (xas_retry(&xas, e) || !xa_is_value(e))
+				continue;
+			base[n] = xas.xa_index;
+			order[n] = xa_to_value(e);
+			if (++n == DM_FREE_BATCH)
+				break;
+		}
+		rcu_read_unlock();
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			if (xa_erase(&dm->ballooned, base[i]))
+				dm_give_back(dm, base[i], order[i]);
+		pfn = base[n - 1] + 1;
 		cond_resched();
-		xas_lock(&xas);
 	}
-	xas_unlock(&xas);
 }
 
 /* Check, then free, one returned range; false if it was refused. */

@@ -72,6 +72,7 @@ while [ $r -le $ROUNDS ]; do
 		break
 	fi
 	out_us=$(dm last_us)
+	check "guest-all-back-$r" [ "$(guest_attr pages_ballooned)" = 0 ]
 	# The limit: the same number of pages, right after.
 	if ! dm_cmd bench_alloc "$got"; then
 		not_ok "raw-alloc-$r"
