@@ -12,7 +12,12 @@
  * Down: each returned range is first checked against the set of
  * ballooned pages; a range with any page the guest did not balloon is
  * refused whole (logged), the others are freed, 2 MiB blocks as such when
- * they come back whole.  The answer goes after the chain's last message.
+ * they come back whole.  A range made of whole allocations (the usual
+ * case) is checked in one walk of the xarray, and its allocations are
+ * gathered 64 at a time by further walks, erased and freed at their
+ * order; only a range that cuts a 2 MiB block is looked at allocation
+ * by allocation.  The answer goes after the
+ * chain's last message.
  *
  * Going away: pages still ballooned stay allocated (the host holds them
  * until it returns them); the next device of this module takes them over,
@@ -109,8 +114,9 @@ static void dm_undo(struct lis_dm *dm, struct lis_dm_balloon_response *resp)
 		unsigned int order;
 
 		while (pfn < end && !dm_lookup(dm, pfn, &base, &order)) {
-			xa_erase(&dm->ballooned, base);
-			dm_give_back(dm, base, order);
+			/* Only the one who erased the entry frees the pages. */
+			if (xa_erase(&dm->ballooned, base))
+				dm_give_back(dm, base, order);
 			pfn = base + (1UL << order);
 		}
 	}
@@ -218,6 +224,74 @@ void dm_balloon_work(struct work_struct *work)
 	dm_request_done(dm, LIS_DM_BALLOON_REQUEST);
 }
 
+/*
+ * Is [pfn, end) made of whole allocations, back to back?  One walk of
+ * the xarray, not one lookup per allocation.
+ */
+static bool dm_whole_allocations(struct lis_dm *dm, unsigned long pfn,
+				 unsigned long end)
+{
+	XA_STATE(xas, &dm->ballooned, pfn);
+	unsigned long next = pfn;
+	void *e;
+
+	rcu_read_lock();
+	xas_for_each(&xas, e, end - 1) {
+		if (xas_retry(&xas, e))
+			continue;
+		if (xas.xa_index != next || !xa_is_value(e) ||
+		    xa_to_value(e) > DM_BIG_ORDER)
+			break;
+		next += 1UL << xa_to_value(e);
+		if (next >= end)
+			break;
+	}
+	rcu_read_unlock();
+	return next == end;
+}
+
+/* Allocations gathered per walk of the xarray, then erased and freed. */
+#define DM_FREE_BATCH	64
+
+/*
+ * Erase and free every allocation of [pfn, end), each as the block it was
+ * allocated as: a walk gathers up to DM_FREE_BATCH entries without
+ * changing the xarray (a store while walking may shrink the tree under
+ * the walk), then each is erased, and freed only if this erase removed
+ * it.
+ */
+static void dm_free_allocations(struct lis_dm *dm, unsigned long pfn,
+				unsigned long end)
+{
+	unsigned long base[DM_FREE_BATCH];
+	unsigned int order[DM_FREE_BATCH];
+	unsigned int i, n;
+	void *e;
+
+	while (pfn < end) {
+		XA_STATE(xas, &dm->ballooned, pfn);
+
+		n = 0;
+		rcu_read_lock();
+		xas_for_each(&xas, e, end - 1) {
+			if (xas_retry(&xas, e) || !xa_is_value(e))
+				continue;
+			base[n] = xas.xa_index;
+			order[n] = xa_to_value(e);
+			if (++n == DM_FREE_BATCH)
+				break;
+		}
+		rcu_read_unlock();
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			if (xa_erase(&dm->ballooned, base[i]))
+				dm_give_back(dm, base[i], order[i]);
+		pfn = base[n - 1] + 1;
+		cond_resched();
+	}
+}
+
 /* Check, then free, one returned range; false if it was refused. */
 static bool dm_unballoon_range(struct lis_dm *dm, u64 range)
 {
@@ -226,8 +300,14 @@ static bool dm_unballoon_range(struct lis_dm *dm, u64 range)
 	unsigned long p, base;
 	unsigned int order;
 
-	if (lis_dm_check_range(range, DM_MAX_PFN) ||
-	    lis_dm_check_ballooned(range, dm_lookup_cb, dm))
+	if (lis_dm_check_range(range, DM_MAX_PFN))
+		return false;
+	/* The usual case: whole allocations come back. */
+	if (dm_whole_allocations(dm, pfn, end)) {
+		dm_free_allocations(dm, pfn, end);
+		return true;
+	}
+	if (lis_dm_check_ballooned(range, dm_lookup_cb, dm))
 		return false;
 
 	for (p = pfn; p < end; p = base + (1UL << order)) {

@@ -5,9 +5,9 @@
  * The host asks the guest to back a range of pages, optionally naming the
  * region it will eventually fill.  The guest keeps a region for it,
  * aligned to the memory block size (memory_block_size_bytes()), adds the
- * blocks that cover the range one by one with add_memory(), and waits,
- * for online_timeout seconds at most, for each one to come online (by the
- * kernel's auto-online policy or by udev).
+ * blocks that cover the range, each run of blocks not added yet with one
+ * add_memory(), and waits, for online_timeout seconds at most, for them
+ * to come online (by the kernel's auto-online policy or by udev).
  *
  * Hyper-V hot-adds incrementally: a request may start inside a region
  * added earlier and run past its end.  The region then grows to the block
@@ -177,14 +177,6 @@ static u8 dm_block_state(struct lis_dm *dm, struct dm_region *rg,
 	return state;
 }
 
-static void dm_set_block(struct lis_dm *dm, struct dm_region *rg,
-			 unsigned long b, u8 state)
-{
-	spin_lock(&dm->ha_lock);
-	rg->block[b] = state;
-	spin_unlock(&dm->ha_lock);
-}
-
 /* The host's pages [start, end) are not backed after all. */
 static void dm_unback(struct lis_dm *dm, struct dm_region *rg,
 		      unsigned long start, unsigned long end)
@@ -275,24 +267,66 @@ static void dm_hot_add_off(struct lis_dm *dm, const char *why)
 	dev_warn(&dm->dev->dev, "hot-add disabled: %s\n", why);
 }
 
-/*
- * Add block @b of @rg and wait for it to come online.
- * Return: 0; -EEXIST when something else holds the range (hot-add is
- * then off for good); -ETIME when the block did not come online (it is
- * taken away again); another add_memory() error.
- */
-static int dm_add_block(struct lis_dm *dm, struct dm_region *rg,
-			unsigned long b)
+/* Blocks [b, b + n) of @rg that are online, counted from @b. */
+static unsigned long dm_run_online(struct lis_dm *dm, struct dm_region *rg,
+				   unsigned long b, unsigned long n)
 {
-	unsigned long pfn = rg->start + b * dm->block_pages;
-	u64 start = PFN_PHYS(pfn), size = PFN_PHYS(dm->block_pages);
+	unsigned long i;
+
+	spin_lock(&dm->ha_lock);
+	for (i = 0; i < n && rg->block[b + i] == DM_BLOCK_ONLINE; i++)
+		;
+	spin_unlock(&dm->ha_lock);
+	return i;
+}
+
+static void dm_set_blocks(struct lis_dm *dm, struct dm_region *rg,
+			  unsigned long b, unsigned long n, u8 state)
+{
+	unsigned long i;
+
+	spin_lock(&dm->ha_lock);
+	for (i = 0; i < n; i++)
+		rg->block[b + i] = state;
+	spin_unlock(&dm->ha_lock);
+}
+
+/*
+ * Add blocks [b, b + n) of @rg with one add_memory() (the kernel's fixed
+ * cost of adding and onlining is paid once, not per block) and wait for
+ * them to come online.  A failed add of several blocks is retried block
+ * by block, so that the blocks before the one that cannot be added are
+ * still added and the error is the one of that block, as if they had
+ * been added one by one.
+ * Return: 0 with *done = n; else the error, with *done the blocks from
+ * @b that were added and are online (they stay): -EEXIST when something
+ * else holds the range (hot-add is then off for good); -ETIME when a
+ * block did not come online (it and those after it are taken away
+ * again); another add_memory() error.
+ */
+static int dm_add_blocks(struct lis_dm *dm, struct dm_region *rg,
+			 unsigned long b, unsigned long n, unsigned long *done)
+{
+	unsigned long pfn = rg->start + b * dm->block_pages, i, on;
+	u64 start = PFN_PHYS(pfn), size = PFN_PHYS(n * dm->block_pages);
 	int ret;
 
-	dm_set_block(dm, rg, b, DM_BLOCK_ADDED);
+	*done = 0;
+	dm_set_blocks(dm, rg, b, n, DM_BLOCK_ADDED);
 	ret = add_memory(memory_add_physaddr_to_nid(start), start, size,
 			 MHP_MERGE_RESOURCE);
+	if (ret && n > 1) {
+		dm_set_blocks(dm, rg, b, n, DM_BLOCK_NONE);
+		for (i = 0; i < n; i++) {
+			ret = dm_add_blocks(dm, rg, b + i, 1, &on);
+			*done += on;
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
 	if (ret) {
-		dm_set_block(dm, rg, b, DM_BLOCK_NONE);
+		dm_set_blocks(dm, rg, b, n, DM_BLOCK_NONE);
 		dev_warn_ratelimited(&dm->dev->dev, "hot-add: add_memory(%#llx, %llu MiB) failed: %d\n",
 				     start, size >> 20, ret);
 		/* The guest's address map precludes this range (Linux too). */
@@ -301,15 +335,23 @@ static int dm_add_block(struct lis_dm *dm, struct dm_region *rg,
 		return ret;
 	}
 
-	if (wait_event_timeout(dm->wait,
-			       dm_block_state(dm, rg, b) == DM_BLOCK_ONLINE,
-			       READ_ONCE(dm_online_timeout) * HZ))
+	if (wait_event_timeout(dm->wait, dm_run_online(dm, rg, b, n) == n,
+			       READ_ONCE(dm_online_timeout) * HZ)) {
+		*done = n;
 		return 0;
+	}
 
-	/* Nothing onlined it in time: take the block away, try later. */
+	/*
+	 * Nothing onlined a block in time: keep those before it, take it
+	 * and the rest away, try later.
+	 */
+	on = dm_run_online(dm, rg, b, n);
+	start += PFN_PHYS(on * dm->block_pages);
+	size -= PFN_PHYS(on * dm->block_pages);
 	ret = lis_remove_memory(start, size);
 	if (!ret)
-		dm_set_block(dm, rg, b, DM_BLOCK_NONE);
+		dm_set_blocks(dm, rg, b + on, n - on, DM_BLOCK_NONE);
+	*done = on;
 	dev_warn(&dm->dev->dev, "hot-add: memory block at %#llx not online after %u s (removed: %s); the host may try again\n",
 		 start, READ_ONCE(dm_online_timeout), ret ? "no" : "yes");
 	if (!dm->ha_timeout_said) {
@@ -345,26 +387,36 @@ static unsigned long dm_back(struct lis_dm *dm, struct dm_region *rg,
 			     u32 *result)
 {
 	unsigned long bp = dm->block_pages;
-	unsigned long b, bstart;
+	unsigned long b, n, on, bstart;
 	int ret;
 
 	for (bstart = ALIGN_DOWN(start, bp); bstart < end; bstart += bp) {
 		unsigned long s = max(start, bstart), e = min(end, bstart + bp);
 
 		b = (bstart - rg->start) / bp;
-		atomic_long_add(e - s, &dm->pages_added);
 		switch (dm_block_state(dm, rg, b)) {
 		case DM_BLOCK_NONE:
-			ret = dm_add_block(dm, rg, b);
+			/* The run of blocks not added yet: one add_memory(). */
+			n = 1;
+			while (bstart + n * bp < end &&
+			       dm_block_state(dm, rg, b + n) == DM_BLOCK_NONE)
+				n++;
+			e = min(end, bstart + n * bp);
+			atomic_long_add(e - s, &dm->pages_added);
+			ret = dm_add_blocks(dm, rg, b, n, &on);
 			if (ret) {
+				/* The blocks before the failed one stay. */
+				s = max(start, bstart + on * bp);
 				atomic_long_sub(e - s, &dm->pages_added);
 				if (ret == -EEXIST)
 					*result = LIS_DM_HOT_ADD_OK;
 				dm_unback(dm, rg, s, end);
 				return s - start;
 			}
+			bstart += (n - 1) * bp;
 			break;
 		case DM_BLOCK_GOING:
+			atomic_long_add(e - s, &dm->pages_added);
 			wait_event_timeout(dm->wait,
 					   dm_block_state(dm, rg, b) !=
 					   DM_BLOCK_GOING,
@@ -374,10 +426,12 @@ static unsigned long dm_back(struct lis_dm *dm, struct dm_region *rg,
 			break;
 		case DM_BLOCK_ONLINE:
 			/* A gap in a block already online. */
+			atomic_long_add(e - s, &dm->pages_added);
 			dm_online_backed(dm, s, e);
 			break;
 		default:
 			/* Offline: its backed pages go online with it. */
+			atomic_long_add(e - s, &dm->pages_added);
 			break;
 		}
 	}

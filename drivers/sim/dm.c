@@ -127,12 +127,13 @@ static u64 lis_dm_now_ms(u64 since_ns)
 static void lis_dm_finish(struct lis_sim_dm *dm, const char *result)
 {
 	struct lis_dm_req *req = &dm->req;
+	u64 end = req->answer_ns ? req->answer_ns : ktime_get_ns();
 
 	dm->last.type = req->type;
 	dm->last.asked = req->asked;
 	dm->last.done = req->done;
 	dm->last.result = result;
-	dm->last.us = div_u64(ktime_get_ns() - req->start_ns, NSEC_PER_USEC);
+	dm->last.us = div_u64(end - req->start_ns, NSEC_PER_USEC);
 	/* A command in manual mode moves the target with it. */
 	if (req->cmd && dm->pol.manual)
 		dm->pol.manual_target = lis_dm_assigned(dm);
@@ -225,7 +226,7 @@ static void lis_dm_on_balloon(struct lis_sim_dm *dm,
 	struct lis_dm_req *req = &dm->req;
 	bool expected = req->type == LIS_DM_ACT_BALLOON;
 	bool dup = !expected && dm->dup_due;
-	u64 got = 0;
+	u64 got = 0, at = ktime_get_ns();
 	u32 i;
 
 	if (!expected && !dup)
@@ -260,6 +261,7 @@ static void lis_dm_on_balloon(struct lis_sim_dm *dm,
 	if (m->u.balloon.more)
 		return;
 	dm->answers[LIS_DM_ACT_BALLOON]++;
+	req->answer_ns = at;
 	lis_dm_finish(dm, req->done >= req->asked ? "ok" : "partial");
 }
 
@@ -270,6 +272,7 @@ static void lis_dm_on_unballoon(struct lis_sim_dm *dm)
 		return;
 	}
 	dm->answers[LIS_DM_ACT_UNBALLOON]++;
+	dm->req.answer_ns = ktime_get_ns();
 	lis_dm_finish(dm, dm->req.done >= dm->req.asked ? "ok" : "partial");
 }
 
@@ -277,7 +280,7 @@ static void lis_dm_on_hot_add(struct lis_sim_dm *dm,
 			      const struct lis_dm_guest_msg *m)
 {
 	struct lis_dm_req *req = &dm->req;
-	u64 pages;
+	u64 pages, at = ktime_get_ns();
 
 	if (req->type != LIS_DM_ACT_HOT_ADD && dm->dup_due) {
 		/* The answer to a request the fault sent twice. */
@@ -292,6 +295,8 @@ static void lis_dm_on_hot_add(struct lis_sim_dm *dm,
 		return;
 	}
 	dm->answers[LIS_DM_ACT_HOT_ADD]++;
+	/* The time ends here: the page checks are the host's cost. */
+	req->answer_ns = at;
 	pages = lis_dm_ha_answered(dm, m);
 	req->done = pages;
 	if (!pages && m->u.hot_add.result == LIS_DM_HOT_ADD_RETRY) {
@@ -429,6 +434,9 @@ static bool lis_dm_pump_unballoon(struct lis_sim_dm *dm)
 		if (!req->tx_len) {
 			got = lis_dm_mem_collect(dm, req->left, dm->ranges,
 						 LIS_DM_MAX_RANGES, &nr);
+			/* The clock starts when the first message is ready. */
+			if (!req->done)
+				req->start_ns = ktime_get_ns();
 			req->left -= got;
 			req->done += got;
 			if (!dm->ballooned)

@@ -75,7 +75,10 @@ struct lis_dm_fault {
  * @type: enum lis_dm_action (NONE: no request)
  * @asked: pages asked for
  * @done: pages the guest gave, took back or added so far
- * @start_ns: when it was sent
+ * @start_ns: when it was sent (unballoon: when its first message was
+ *	built, so that the host's own bookkeeping is not counted)
+ * @answer_ns: when the guest's last answer arrived, before the host
+ *	checked it (0: none yet); the request's time ends there
  * @cmd: it came from a debugfs command, not from the balancer
  * @left: unballoon: pages still to put into UNBALLOON_REQUESTs
  * @tx_len: unballoon: a built message waits in the tx buffer
@@ -89,6 +92,7 @@ struct lis_dm_req {
 	u64 asked;
 	u64 done;
 	u64 start_ns;
+	u64 answer_ns;
 	bool cmd;
 	u64 left;
 	u32 tx_len;
@@ -103,7 +107,8 @@ struct lis_dm_req {
  * @asked: pages asked for
  * @done: pages moved
  * @result: "ok", "partial", "refused", "retry", "timeout" or "error"
- * @us: from request to last answer, in microseconds
+ * @us: from request to last answer, in microseconds (the host's checks of
+ *	the answer not counted)
  */
 struct lis_dm_last {
 	int type;

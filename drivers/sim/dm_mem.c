@@ -287,6 +287,13 @@ u64 lis_dm_mem_take(struct lis_sim_dm *dm, u64 pfn, u64 count)
 {
 	u64 i, dup = 0;
 
+	/* No pattern checks and nothing of it ballooned: one step. */
+	if (dm->verify == LIS_DM_VERIFY_OFF &&
+	    find_next_bit(dm->map, pfn + count, pfn) >= pfn + count) {
+		bitmap_set(dm->map, pfn, count);
+		dm->ballooned += count;
+		return count;
+	}
 	for (i = 0; i < count; i++) {
 		if (__test_and_set_bit(pfn + i, dm->map)) {
 			dup++;
@@ -401,7 +408,9 @@ u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 			break;
 		end = find_next_zero_bit(dm->map, dm->map_pfns, pfn);
 		n = min3(end - pfn, want - got, piece);
-		for (i = 0; i < n; i++) {
+		if (dm->verify == LIS_DM_VERIFY_OFF)
+			bitmap_clear(dm->map, pfn, n);
+		for (i = 0; i < n && dm->verify != LIS_DM_VERIFY_OFF; i++) {
 			lis_dm_verify(dm, pfn + i);
 			__clear_bit(pfn + i, dm->map);
 			if (!(i & 1023))
@@ -431,7 +440,9 @@ u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
  * @pages: allocate this many pages, then free them
  *
  * What a balloon driver does at the least, without any protocol: 2 MiB
- * chunks while the allocator has them, single pages after.
+ * chunks while the allocator has them, single pages after; then the
+ * same allocations freed, each at its order.  Benchmarks ask for as
+ * many pages as the guest gave, so that both do the same work.
  *
  * Context: process, lis_sim.lock not held.
  * Return: 0, or -ENOMEM if not even the chunk array could be had.
@@ -489,8 +500,10 @@ int lis_dm_mem_bench_alloc(struct lis_sim_dm *dm, u64 pages)
  * @start: first byte of a range QEMU backs, outside the DM range
  * @size: bytes
  *
- * The kernel's own add_memory(); the blocks come online by the kernel's
- * onlining policy (memhp_default_state=online on 6.1).  The memory stays.
+ * The kernel's own add_memory() of the whole range in one call, with the
+ * flag the guest drivers pass (MHP_MERGE_RESOURCE); the blocks come
+ * online inside that call by the kernel's onlining policy
+ * (memhp_default_state=online on 6.1).  The memory stays.
  *
  * Context: process, lis_sim.lock not held.
  * Return: 0 or add_memory()'s error; -EINVAL for a bad range.
@@ -512,7 +525,7 @@ int lis_dm_mem_bench_hot_add(struct lis_sim_dm *dm, u64 start, u64 size)
 	}
 	t0 = ktime_get_ns();
 	ret = add_memory(memory_add_physaddr_to_nid(start), start, size,
-			 MHP_NONE);
+			 MHP_MERGE_RESOURCE);
 	t1 = ktime_get_ns();
 
 	mutex_lock(&dm->sim->lock);

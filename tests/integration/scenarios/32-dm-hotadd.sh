@@ -2,7 +2,8 @@
 #
 # lis_balloon's hot-add, driven by hand through lis_sim's DM host: a
 # request in the region form adds one 128 MiB block, onlined, and MemTotal
-# grows by it; the range-only form adds two more; half a block backs half
+# grows by it; the range-only form adds two more, with one add_memory()
+# call; half a block backs half
 # of a new block (pages_added counts the half the host backed, not the
 # block), and the next half fills the gap in the block already online;
 # with the onlining policy switched to "offline" the next block never
@@ -42,9 +43,21 @@ mt1=$(mem MemTotal)
 check region-memtotal-grew [ $((mt1 - mt0)) -ge 126 -a $((mt1 - mt0)) -le 128 ]
 
 # --- range-only form: two more blocks -------------------------------------
+# Added with one add_memory() (the kernel's fixed cost paid once): the
+# function tracer counts the calls.
+T=/sys/kernel/debug/tracing
+echo add_memory >"$T/set_ftrace_filter"
+echo function >"$T/current_tracer"
+echo >"$T/trace"
+echo 1 >"$T/tracing_on"
 dm_cmd hot_add_form range
 dm_request hot_add 256
+echo 0 >"$T/tracing_on"
+calls=$(grep -c ' add_memory <-' "$T/trace")
+echo nop >"$T/current_tracer"
+echo >"$T/set_ftrace_filter"
 echo "host: $(dm last_request)"
+check range-one-add-memory [ "$calls" = 1 ]
 check range-added [ "$(dm_status pages_added)" = 98304 ]
 check range-onlined [ "$(dm_status pages_onlined)" = 98304 ]
 check range-host [ "$(dm hot_added_mb)" = 384 ]

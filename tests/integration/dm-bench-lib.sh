@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
+#
+# The "pressure to memory" figures of make bench (tests/bench/21-dm-pressure.sh
+# for lis_balloon, 52-peer-dm-pressure.sh for the stock hv_balloon), measured
+# the same way for both, sourced after lib.sh and dm-lib.sh:
+#
+#   . /lis/dm-bench-lib.sh
+#
+#   poll SECONDS CMD...   wait_for, looking every 10 ms
+#   stamp NAME            put "lis-stamp NAME" in the kernel log (debug level:
+#                         not on the console); its time is the log's clock
+#   stamp_ms FROM TO      ms between the last two such stamps
+#   dm_bench_cpu PREFIX FUNC SECONDS
+#                         the guest driver's CPU time in steady state: every
+#                         call of FUNC (the function that builds and sends a
+#                         status report) timed by ftrace's function_graph
+#                         tracer, FUNC alone, for SECONDS; prints
+#                         "lis-bench PREFIXdm_report_cpu calls=N us=T s=SECONDS"
+#   dm_bench_hot_add_latency PREFIX MB
+#                         with the host balancing on its own: MB MiB more
+#                         of the load file $DM_LOAD (tmpfs) written at once;
+#                         ms from its start to MemTotal grown; prints
+#                         "lis-bench PREFIXdm_hot_add_latency ms=..."
+#   dm_bench_balloon_fall PREFIX PAGES
+#                         in manual mode: a balloon request of PAGES; the
+#                         lowest MemAvailable seen while it runs and after;
+#                         prints "lis-bench PREFIXdm_balloon_avail_left
+#                         mb=LOWEST before_mb=... pages=GIVEN"
+#   dm_bench_unballoon_back PREFIX
+#                         right after dm_bench_balloon_fall: the host
+#                         returns every page; ms from its command to
+#                         MemAvailable up by 90 % of them (the rest is
+#                         noise: page cache, per-CPU lists); prints
+#                         "lis-bench PREFIXdm_unballoon_latency ms=..."
+#
+# Times come from the kernel log's clock (microseconds), taken by the shell
+# as it sees each event: the shell's polling (a few ms under TCG) is part
+# of every latency, for lis and the peer alike.
+
+TRACE=/sys/kernel/debug/tracing
+
+# poll SECONDS COMMAND...: like wait_for, but looks every 10 ms.
+poll()
+{
+	local tries=$(($1 * 100))
+
+	shift
+	while [ "$tries" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.01
+		tries=$((tries - 1))
+	done
+	"$@" >/dev/null 2>&1
+}
+
+# mem_above KEY MB: /proc/meminfo's KEY is above MB MiB (read at each call).
+mem_above()
+{
+	[ "$(mem "$1")" -gt "$2" ]
+}
+
+stamp()
+{
+	echo "<7>lis-stamp $1" >/dev/kmsg
+}
+
+stamp_ms()
+{
+	dmesg | tr -d '\r' | awk -v a="$1" -v b="$2" '
+		$0 ~ "lis-stamp " a "$" { sub(/^\[ */, ""); sub(/\].*/, ""); ta = $0 }
+		$0 ~ "lis-stamp " b "$" { sub(/^\[ */, ""); sub(/\].*/, ""); tb = $0 }
+		END { if (ta == "" || tb == "") print -1; else printf "%.1f\n", (tb - ta) * 1000 }'
+}
+
+dm_bench_cpu()
+{
+	local prefix=$1 func=$2 secs=$3
+
+	echo 0 >"$TRACE/tracing_on"
+	echo nop >"$TRACE/current_tracer"
+	echo >"$TRACE/trace"
+	if ! echo "$func" >"$TRACE/set_graph_function" ||
+	   ! echo "$func" >"$TRACE/set_ftrace_filter"; then
+		not_ok "${prefix}cpu-trace" "$func cannot be traced"
+		return 1
+	fi
+	echo function_graph >"$TRACE/current_tracer"
+	echo 1 >"$TRACE/tracing_on"
+	sleep "$secs"
+	echo 0 >"$TRACE/tracing_on"
+	awk -v p="$prefix" -v s="$secs" '
+		match($0, /[0-9]+\.[0-9]+ us +\|/) {
+			d = substr($0, RSTART, RLENGTH) + 0
+			t += d
+			n++
+			each = each (n > 1 ? "," : "") int(d)
+		}
+		END { printf "lis-bench %sdm_report_cpu calls=%d us=%.1f s=%d each=%s\n", p, n, t, s, each }' \
+		"$TRACE/trace"
+	echo nop >"$TRACE/current_tracer"
+	echo >"$TRACE/set_graph_function"
+	echo >"$TRACE/set_ftrace_filter"
+	ok "${prefix}cpu-traced"
+}
+
+dm_bench_hot_add_latency()
+{
+	local prefix=$1 mb=$2 mt0 ms have
+
+	if [ ! -d /mnt/dmload ]; then
+		mkdir -p /mnt/dmload
+		mount -t tmpfs -o size=4g tmpfs /mnt/dmload || return 1
+	fi
+	have=$(($(stat -c %s "$DM_LOAD" 2>/dev/null || echo 0) / 1048576))
+	mt0=$(mem MemTotal)
+	stamp "${prefix}load"
+	dd if=/dev/zero of="$DM_LOAD" bs=1M count="$mb" seek="$have" \
+		conv=notrunc 2>/dev/null &
+	if ! poll 60 mem_above MemTotal "$mt0"; then
+		wait
+		not_ok "${prefix}hot-add-latency" "MemTotal stayed $mt0 MiB" \
+			"$(cat "$SIM/dm")"
+		return 1
+	fi
+	stamp "${prefix}grown"
+	wait
+	ms=$(stamp_ms "${prefix}load" "${prefix}grown")
+	echo "lis-bench ${prefix}dm_hot_add_latency ms=$ms load_mb=$mb memtotal_mb=$mt0-$(mem MemTotal)"
+	ok "${prefix}hot-add-latency"
+}
+
+dm_bench_balloon_fall()
+{
+	local prefix=$1 pages=$2 low a
+
+	BENCH_AVAIL0=$(mem MemAvailable)
+	low=$BENCH_AVAIL0
+	dm_cmd balloon "$pages" || return 1
+	while ! dm_idle; do
+		a=$(mem MemAvailable)
+		[ "$a" -lt "$low" ] && low=$a
+	done
+	a=$(mem MemAvailable)
+	[ "$a" -lt "$low" ] && low=$a
+	BENCH_AVAIL1=$a
+	BENCH_GOT=$(dm last_request | cut -d' ' -f3)
+	echo "lis-bench ${prefix}dm_balloon_avail_left mb=$low before_mb=$BENCH_AVAIL0 pages=$BENCH_GOT asked=$pages"
+	ok "${prefix}balloon-fall"
+}
+
+dm_bench_unballoon_back()
+{
+	local prefix=$1 ms
+	local want=$((BENCH_AVAIL1 + BENCH_GOT * 9 / 2560))
+
+	stamp "${prefix}unballoon"
+	dm_cmd unballoon "$BENCH_GOT" || return 1
+	if ! poll 30 mem_above MemAvailable $((want - 1)); then
+		not_ok "${prefix}unballoon-back" "MemAvailable $(mem MemAvailable) MiB, want $want"
+		return 1
+	fi
+	stamp "${prefix}back"
+	ms=$(stamp_ms "${prefix}unballoon" "${prefix}back")
+	wait_for 30 dm_idle
+	echo "lis-bench ${prefix}dm_unballoon_latency ms=$ms pages=$BENCH_GOT"
+	ok "${prefix}unballoon-back"
+}
