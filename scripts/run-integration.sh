@@ -231,7 +231,7 @@ build_peer()
 		return 1
 	fi
 	tap_ok "build-peer-$series"
-	cp "$src/tests/peer/lis_hvcompat.ko" "$out/"
+	cp "$src/tests/peer/lis_hvcompat.ko" "$src/tests/peer/lis_fakevmbus.ko" "$out/"
 	for stock in "/lib/modules/$kver/kernel/drivers/hv/"hv_{balloon,utils}.ko*; do
 		case $stock in
 		*.xz) xz -dc "$stock" ;;
@@ -257,7 +257,8 @@ build_peer()
 }
 
 # add_peer <kver> <root> <peer dir> <prefix> <names...>: the stock modules
-# into <root>/lis/peer, lis_hvcompat.ko into <root>/lis/modules.
+# into <root>/lis/peer, lis_hvcompat.ko and lis_fakevmbus.ko into
+# <root>/lis/modules.
 add_peer()
 {
 	local kver=$1 root=$2 dir=$3 prefix=$4 name path
@@ -268,6 +269,7 @@ add_peer()
 		return 1
 	fi
 	cp "$dir/lis_hvcompat.ko" "$root/lis/modules/"
+	cp "$dir/lis_fakevmbus.ko" "$root/lis/modules/"
 	mkdir -p "$root/lis/peer"
 	for name in "$@"; do
 		path=""

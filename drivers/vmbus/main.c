@@ -233,12 +233,13 @@ static void lis_attach_native(void)
 	const char *why;
 	int ret;
 
-	if (!hypervisor_is_type(X86_HYPER_MS_HYPERV)) {
-		pr_info("not running on Hyper-V: waiting for a simulated host (lis_sim)\n");
-		return;
-	}
+	/* First: the one refusal a guest without Hyper-V can show (tests). */
 	if (lis_bus_vmbus_registered()) {
 		pr_warn("native Hyper-V provider not attached: the in-kernel hv_vmbus owns the VMBus (bus \"vmbus\" registered): use lis_hvbridge (hosted mode), or blacklist hv_vmbus\n");
+		return;
+	}
+	if (!hypervisor_is_type(X86_HYPER_MS_HYPERV)) {
+		pr_info("not running on Hyper-V: waiting for a simulated host (lis_sim)\n");
 		return;
 	}
 	if (!p) {

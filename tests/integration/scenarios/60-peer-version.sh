@@ -8,7 +8,8 @@
 # must run (pressure reports arrive).  Pages ballooned before the unbind
 # come back after the rebind (lis_balloon's 34-dm-fidelity checks that it
 # takes them back the same way).  What the peer sent is read from lis_sim's
-# byte capture.
+# byte capture.  First of all, lis_vmbus's native provider refuses a VMBus
+# whose bus "vmbus" is registered.
 #
 # lis-memory: 1G
 # lis-cmdline: mem=768M
@@ -30,7 +31,14 @@ requests()
 	}'
 }
 
+# A guest whose in-kernel hv_vmbus has registered its bus: lis_vmbus's
+# native provider must not take the VMBus too (lis_fakevmbus stands in
+# for that bus; no Hyper-V here, so the refusal is all there is to see).
+check load-fake-vmbus-bus insmod "$LIS_MODULES/lis_fakevmbus.ko"
 lis_load lis_vmbus || exit 0
+check native-refuses-beside-hv_vmbus peer_dmesg_has \
+	'native Hyper-V provider not attached: the in-kernel hv_vmbus owns the VMBus'
+check unload-fake-vmbus-bus rmmod lis_fakevmbus
 check load-sim insmod "$LIS_MODULES/lis_sim.ko" capture=1 dm_devices=1 \
 	dm_version=1.0 dm_startup_mb=768 dm_minimum_mb=512 dm_maximum_mb=768
 wait_for 20 dm_dev
