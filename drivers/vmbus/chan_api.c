@@ -308,7 +308,6 @@ static int lis_channel_iter_fill(struct lis_channel *ch,
 		return ret;
 	pkt->desc = desc;
 	pkt->raw_len = pkt_len;
-	ch->iter_len = pkt_len;
 	if (pkt_len > ch->iter_bounce_len)
 		return -ENOBUFS;
 	ret = ops->recv_copy(ch, 0, ch->iter_bounce, pkt_len);
@@ -321,6 +320,17 @@ static int lis_channel_iter_fill(struct lis_channel *ch,
 	pkt->len = pkt_len - off;
 	pkt->bounced = true;
 	return 0;
+}
+
+/*
+ * What the iteration shows after a call that returned @ret: the packet in
+ * @pkt, which the next lis_channel_recv_next() consumes, or none.
+ */
+static int lis_channel_iter_shown(struct lis_channel *ch, int ret,
+				  const struct lis_ring_pkt *pkt)
+{
+	ch->iter_len = !ret || ret == -ENOBUFS ? pkt->raw_len : 0;
+	return ret;
 }
 
 /**
@@ -365,13 +375,11 @@ int lis_channel_recv_begin(struct lis_channel *ch, void *bounce,
 	memset(pkt, 0, sizeof(*pkt));
 	ch->iter_bounce = bounce;
 	ch->iter_bounce_len = bounce ? bounce_len : 0;
-	ch->iter_len = 0;
-	if (!ch->ops->recv_first)
-		return lis_channel_iter_fill(ch, pkt);
-	ret = ch->ops->recv_first(ch, bounce, bounce_len, pkt);
-	if (!ret || ret == -ENOBUFS)
-		ch->iter_len = pkt->raw_len;
-	return ret;
+	if (ch->ops->recv_first)
+		ret = ch->ops->recv_first(ch, bounce, bounce_len, pkt);
+	else
+		ret = lis_channel_iter_fill(ch, pkt);
+	return lis_channel_iter_shown(ch, ret, pkt);
 }
 EXPORT_SYMBOL_NS_GPL(lis_channel_recv_begin, LIS);
 
@@ -395,19 +403,17 @@ int lis_channel_recv_next(struct lis_channel *ch, struct lis_ring_pkt *pkt)
 	int ret;
 
 	memset(pkt, 0, sizeof(*pkt));
-	ch->iter_len = 0;
 	/* The packet shown last is consumed now: count it. */
 	if (len)
 		lis_channel_count(ch, false, 0, len, &ev);
-	if (!ch->ops->recv_first) {
+	if (ch->ops->recv_first) {
+		ret = ch->ops->recv_next(ch, pkt);
+	} else {
 		if (len)
 			ch->ops->recv_skip(ch);
-		return lis_channel_iter_fill(ch, pkt);
+		ret = lis_channel_iter_fill(ch, pkt);
 	}
-	ret = ch->ops->recv_next(ch, pkt);
-	if (!ret || ret == -ENOBUFS)
-		ch->iter_len = pkt->raw_len;
-	return ret;
+	return lis_channel_iter_shown(ch, ret, pkt);
 }
 EXPORT_SYMBOL_NS_GPL(lis_channel_recv_next, LIS);
 
