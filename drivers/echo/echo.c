@@ -179,6 +179,19 @@ static int echo_recv(struct lis_channel *ch, u8 *bounce, u32 bounce_len,
 }
 
 /*
+ * Wait for the host's next signal after the one counted in @seen, which
+ * then counts it.  Returns 0, or -ETIMEDOUT if none came in time.
+ */
+static int echo_wait_kick(struct echo_dev *ed, int *seen)
+{
+	if (!wait_event_timeout(ed->wait, atomic_read(&ed->kicks) != *seen,
+				ECHO_STALL_TIMEOUT))
+		return -ETIMEDOUT;
+	*seen = atomic_read(&ed->kicks);
+	return 0;
+}
+
+/*
  * Batched: as many packets in flight as the rings hold.  The run polls
  * the inbound ring with the host's signals masked
  * (lis_channel_batch_begin()) while it makes progress, as a driver
@@ -225,12 +238,9 @@ static int echo_run_batched(struct echo_dev *ed, const u8 *pat, u8 *bounce,
 			lis_channel_batch_begin(ch);
 			continue;
 		}
-		if (!wait_event_timeout(ed->wait,
-					atomic_read(&ed->kicks) != seen,
-					ECHO_STALL_TIMEOUT)) {
-			ret = -ETIMEDOUT;
+		ret = echo_wait_kick(ed, &seen);
+		if (ret)
 			break;
-		}
 		lis_channel_batch_begin(ch);
 	}
 	lis_channel_batch_end(ch);
@@ -265,13 +275,9 @@ static int echo_run_single(struct echo_dev *ed, const u8 *pat, u8 *bounce,
 			 * lis_sim releases the outbound ring once it finds it
 			 * empty: room comes with its pending_send_sz signal.
 			 */
-			if (!wait_event_timeout(ed->wait,
-						atomic_read(&ed->kicks) != seen,
-						ECHO_STALL_TIMEOUT)) {
-				ret = -ETIMEDOUT;
+			ret = echo_wait_kick(ed, &seen);
+			if (ret)
 				break;
-			}
-			seen = atomic_read(&ed->kicks);
 		}
 		if (ret)
 			break;
@@ -282,13 +288,9 @@ static int echo_run_single(struct echo_dev *ed, const u8 *pat, u8 *bounce,
 			res->recv_ns += ktime_get_ns() - t1;
 			if (ret || *got > sent)
 				break;
-			if (!wait_event_timeout(ed->wait,
-						atomic_read(&ed->kicks) != seen,
-						ECHO_STALL_TIMEOUT)) {
-				ret = -ETIMEDOUT;
+			ret = echo_wait_kick(ed, &seen);
+			if (ret)
 				break;
-			}
-			seen = atomic_read(&ed->kicks);
 		}
 		if (ret)
 			break;
