@@ -408,13 +408,15 @@ u64 lis_dm_mem_collect(struct lis_sim_dm *dm, u64 want, u64 *ranges,
 			break;
 		end = find_next_zero_bit(dm->map, dm->map_pfns, pfn);
 		n = min3(end - pfn, want - got, piece);
-		if (dm->verify == LIS_DM_VERIFY_OFF)
+		if (dm->verify == LIS_DM_VERIFY_OFF) {
 			bitmap_clear(dm->map, pfn, n);
-		for (i = 0; i < n && dm->verify != LIS_DM_VERIFY_OFF; i++) {
-			lis_dm_verify(dm, pfn + i);
-			__clear_bit(pfn + i, dm->map);
-			if (!(i & 1023))
-				cond_resched();
+		} else {
+			for (i = 0; i < n; i++) {
+				lis_dm_verify(dm, pfn + i);
+				__clear_bit(pfn + i, dm->map);
+				if (!(i & 1023))
+					cond_resched();
+			}
 		}
 		ranges[(*nr)++] = lis_dm_range(pfn, n);
 		got += n;
