@@ -43,15 +43,7 @@ TRACE=/sys/kernel/debug/tracing
 # poll SECONDS COMMAND...: like wait_for, but looks every 10 ms.
 poll()
 {
-	local tries=$(($1 * 100))
-
-	shift
-	while [ "$tries" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.01
-		tries=$((tries - 1))
-	done
-	"$@" >/dev/null 2>&1
+	wait_every 100 "$@"
 }
 
 # mem_above KEY MB: /proc/meminfo's KEY is above MB MiB (read at each call).

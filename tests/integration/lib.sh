@@ -21,6 +21,9 @@
 #   wait_for <secs> <command...>
 #                               poll the command (every 0.2 s) until it
 #                               succeeds; returns 1 after <secs> seconds
+#   wait_every <per-second> <secs> <command...>
+#                               the same, <per-second> (1 to 1000) times
+#                               a second
 #   lis_devices <class> [state]
 #                               the sysfs path of each lis_vmbus device of
 #                               that class GUID (in that state: open,
@@ -107,18 +110,23 @@ check()
 	fi
 }
 
-wait_for()
+wait_every()
 {
-	local secs=$1 tries
+	local tries=$(($1 * $2)) ms=$((1000 / $1)) step
 
-	shift
-	tries=$((secs * 5))
+	step=$((ms / 1000)).$(printf '%03d' $((ms % 1000)))
+	shift 2
 	while [ "$tries" -gt 0 ]; do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
+		sleep "$step"
 		tries=$((tries - 1))
 	done
 	"$@" >/dev/null 2>&1
+}
+
+wait_for()
+{
+	wait_every 5 "$@"
 }
 
 lis_load()
