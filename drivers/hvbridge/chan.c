@@ -328,3 +328,66 @@ const struct lis_channel_ops lis_hvb_chan_ops = {
 	.relid = lis_hvb_op_relid,
 	.target_cpu = lis_hvb_op_target_cpu,
 };
+
+/**
+ * lis_hvb_dev_add() - bridge an in-kernel VMBus device to lis_vmbus
+ * @hdev: the hv_vmbus device lis_hvbridge is probing
+ *
+ * Adds a lis_vmbus device for @hdev whose channel calls go to @hdev's
+ * channel (lis_hvb_chan_ops), and sets @hdev's driver data to the new
+ * bridge.  A lis driver may bind, and open the channel, before this
+ * returns.
+ *
+ * Context: process (probe).
+ * Return: the bridge, or an ERR_PTR() of -ENOMEM or
+ * lis_foreign_device_add()'s error.
+ */
+struct lis_hvb_dev *lis_hvb_dev_add(struct hv_device *hdev)
+{
+	struct lis_device *ldev;
+	struct lis_hvb_dev *d;
+	int ret;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->hdev = hdev;
+	mutex_init(&d->open_lock);
+	spin_lock_init(&d->send_lock);
+	lis_hvb_init(&d->adapter, &lis_hvb_kernel_calls, hdev->channel, NULL,
+		     0, 0);
+	hv_set_drvdata(hdev, d);
+
+	ldev = lis_foreign_device_add(&hdev->device, &hdev->dev_type,
+				      &hdev->dev_instance, &lis_hvb_chan_ops,
+				      d);
+	if (IS_ERR(ldev)) {
+		ret = PTR_ERR(ldev);
+		goto free_dev;
+	}
+	d->ldev = ldev;
+	return d;
+
+free_dev:
+	hv_set_drvdata(hdev, NULL);
+	mutex_destroy(&d->open_lock);
+	kfree(d);
+	return ERR_PTR(ret);
+}
+
+/**
+ * lis_hvb_dev_remove() - undo lis_hvb_dev_add()
+ * @d: the bridge
+ *
+ * Removes the lis_vmbus device (its driver closes the channel first) and
+ * frees @d.
+ *
+ * Context: process (remove).
+ */
+void lis_hvb_dev_remove(struct lis_hvb_dev *d)
+{
+	lis_foreign_device_remove(d->ldev);
+	hv_set_drvdata(d->hdev, NULL);
+	mutex_destroy(&d->open_lock);
+	kfree(d);
+}

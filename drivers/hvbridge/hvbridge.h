@@ -42,4 +42,7 @@ struct lis_hvb_dev {
 extern const struct lis_channel_ops lis_hvb_chan_ops;
 extern const struct lis_hvb_calls lis_hvb_kernel_calls;
 
+struct lis_hvb_dev *lis_hvb_dev_add(struct hv_device *hdev);
+void lis_hvb_dev_remove(struct lis_hvb_dev *d);
+
 #endif /* _LIS_HVBRIDGE_H */

@@ -12,7 +12,6 @@
  * This code has never run on Hyper-V.
  */
 #include <linux/module.h>
-#include <linux/slab.h>
 #include <asm/mshyperv.h>
 
 #define LIS_COMPAT_HYPERV
@@ -29,43 +28,20 @@ MODULE_DEVICE_TABLE(vmbus, lis_hvb_ids);
 static int lis_hvb_probe(struct hv_device *hdev,
 			 const struct hv_vmbus_device_id *id)
 {
-	struct lis_device *ldev;
 	struct lis_hvb_dev *d;
-	int ret;
 
 	if (hv_is_isolation_supported()) {
 		dev_warn(&hdev->device, "isolated (confidential) VM: lis does not support it; leaving the device to the in-kernel drivers\n");
 		return -ENODEV;
 	}
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	d->hdev = hdev;
-	mutex_init(&d->open_lock);
-	spin_lock_init(&d->send_lock);
-	lis_hvb_init(&d->adapter, &lis_hvb_kernel_calls, hdev->channel, NULL,
-		     0, 0);
-	hv_set_drvdata(hdev, d);
-
-	ldev = lis_foreign_device_add(&hdev->device, &hdev->dev_type,
-				      &hdev->dev_instance, &lis_hvb_chan_ops,
-				      d);
-	if (IS_ERR(ldev)) {
-		ret = PTR_ERR(ldev);
-		goto free_dev;
-	}
-	d->ldev = ldev;
+	d = lis_hvb_dev_add(hdev);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	dev_info(&hdev->device, "bridged to lis_vmbus device %s%s\n",
-		 dev_name(&ldev->dev),
+		 dev_name(&d->ldev->dev),
 		 lis_hv_has_driver_override(hdev) ?
 		 " (claimed through driver_override)" : "");
 	return 0;
-
-free_dev:
-	hv_set_drvdata(hdev, NULL);
-	mutex_destroy(&d->open_lock);
-	kfree(d);
-	return ret;
 }
 
 /*
@@ -74,12 +50,7 @@ free_dev:
  */
 static void lis_hv_remove(struct hv_device *hdev)
 {
-	struct lis_hvb_dev *d = hv_get_drvdata(hdev);
-
-	lis_foreign_device_remove(d->ldev);
-	hv_set_drvdata(hdev, NULL);
-	mutex_destroy(&d->open_lock);
-	kfree(d);
+	lis_hvb_dev_remove(hv_get_drvdata(hdev));
 }
 
 static struct hv_driver lis_hvb_driver = {
