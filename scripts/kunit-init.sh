@@ -4,7 +4,7 @@
 # /init of the KUnit guest (busybox sh), packed by scripts/run-kunit.sh.
 #
 # For each line "<test module> [<dep>...]" of /lis/modules.list: insmod the
-# deps in order, insmod the test module (KUnit runs its suites at load
+# deps in order (a dep "name@p=v@q=w" with parameters p and q), insmod the test module (KUnit runs its suites at load
 # time), copy the KTAP of every suite that appeared in debugfs to the
 # result channel, rmmod the test module and the deps in reverse order, and
 # look for memory leaks with an explicit kmemleak scan.  Then a done marker,
@@ -58,10 +58,15 @@ run_module()
 	progress "module $mod (deps: ${*:-none})"
 	loaded=""
 	for dep in "$@"; do
-		if insmod "/lis/modules/$dep.ko"; then
-			loaded="$dep $loaded"
+		# dep@param=value@...: insmod with those parameters
+		name=${dep%%@*}
+		args=""
+		[ "$name" = "$dep" ] || args=$(echo "${dep#*@}" | tr '@' ' ')
+		# shellcheck disable=SC2086 # one word per parameter
+		if insmod "/lis/modules/$name.ko" $args; then
+			loaded="$name $loaded"
 		else
-			say "LIS-ERROR $mod insmod $dep"
+			say "LIS-ERROR $mod insmod $name"
 		fi
 	done
 	ls "$KUNIT" >/tmp/suites.before 2>/dev/null

@@ -10,6 +10,7 @@
 #   lis_ring_test                          standalone
 #   lis_bus_test: lis_vmbus lis_sim        deps insmod'ed first, in order,
 #                                          rmmod'ed in reverse afterwards
+#   lis_x_test: lis_balloon@report_delay=1 a dep loaded with parameters
 #
 # Result names: <module>/<suite>/<case>, and <module>/<suite>/<case>/<param>
 # for each result of a parameterised case.  A failed insmod/rmmod, a module
@@ -233,6 +234,7 @@ main()
 		fi
 		seen[$mod]=1
 		for ko in $mod $deps; do
+			ko=${ko%%@*}
 			if [ -e "$WORK/src/$ko.ko" ]; then
 				cp "$WORK/src/$ko.ko" "$WORK/root/lis/modules/"
 			else
