@@ -4,7 +4,7 @@
 # guest instead of lis_balloon: the same host, VM, load and steps, in the
 # same make bench.  The steady-state CPU figure times hv_balloon's
 # post_status() (its thread's once-a-second report) as 21-dm-pressure
-# times lis_balloon's dm_report_work().  scripts/bench.sh puts each median
+# times lis_balloon's dm_report_post().  scripts/bench.sh puts each median
 # beside lis's as "peer" and "peer_ratio".
 #
 # lis-memory: 2G

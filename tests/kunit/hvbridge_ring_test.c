@@ -584,6 +584,44 @@ static void hvb_dm_bad_host(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, hvb_host_quiet(h, 1500));
 }
 
+/*
+ * A rescind, as hv_vmbus takes one: the channel's rescind flag, then the
+ * device's removal.  The kernel's vmbus_sendpacket() refuses from the
+ * flag on; lis_balloon's reports stop, the channel says it is rescinded
+ * and not broken, and the removal (in the case's cleanup) closes it with
+ * 2 MiB still ballooned.
+ */
+static void hvb_dm_rescind(struct kunit *test)
+{
+	guid_t dm_class = hvb_ids[0].guid;
+	struct lis_dm_guest_msg m;
+	struct hvb_host *h;
+	u8 buf[64];
+	u32 got = 0, i;
+
+	h = hvb_host_create(test, &dm_class);
+	dm_negotiate(test, h);
+	dm_expect(test, h, LIS_DM_STATUS_REPORT, &m);
+	dm_send(test, h, buf, lis_dm_put_balloon_request(buf, 3,
+							 BALLOON_PAGES));
+	do {
+		dm_expect(test, h, LIS_DM_BALLOON_RESPONSE, &m);
+		for (i = 0; i < m.u.balloon.count; i++)
+			got += lis_dm_range_count(lis_dm_guest_range(&m, i));
+	} while (m.u.balloon.more);
+	KUNIT_EXPECT_EQ(test, got, BALLOON_PAGES);
+
+	WRITE_ONCE(h->chan.rescind, true);
+	/* A report sent before the flag may be there; none comes after. */
+	msleep(100);
+	while (!hvb_host_recv(h))
+		;
+	msleep(2100);
+	KUNIT_EXPECT_EQ(test, hvb_host_recv(h), -EAGAIN);
+	KUNIT_EXPECT_TRUE(test, lis_hvb_is_rescinded(&h->d->adapter));
+	KUNIT_EXPECT_FALSE(test, h->d->adapter.broken);
+}
+
 /* ---- VSS ---- */
 
 /*
@@ -682,6 +720,7 @@ static void hvb_vss_exchange(struct kunit *test)
 static struct kunit_case hvb_ring_cases[] = {
 	KUNIT_CASE(hvb_dm_exchange),
 	KUNIT_CASE_PARAM(hvb_dm_bad_host, hvb_bad_gen_params),
+	KUNIT_CASE(hvb_dm_rescind),
 	KUNIT_CASE(hvb_vss_exchange),
 	{}
 };
