@@ -10,6 +10,9 @@
 #                     aliases of the Dynamic Memory and VSS devices and
 #                     depends on hv_vmbus; lis_vmbus.ko does not
 #   checkpatch        scripts/checkpatch.sh over every C source
+#   mutants-apply     every tests/mutants/*.patch still applies to the tree
+#                     (a change to the code a mutant breaks must carry the
+#                     mutant along, or make mutants calls it "broken")
 # The builds include the peer drivers' test module lis_hvcompat
 # (tests/peer), given drivers/hv of the series' Debian linux-source.
 # <series> runs over $LIS_KERNELS (default "6.1 6.12").  Every build starts
@@ -107,6 +110,21 @@ static_checkpatch()
 	fi
 }
 
+static_mutants_apply()
+{
+	local patch bad=""
+
+	for patch in "$LIS_ROOT"/tests/mutants/*.patch; do
+		patch -d "$LIS_ROOT" -p1 --dry-run -s -f -i "$patch" \
+			>/dev/null 2>&1 || bad+="${patch##*/} "
+	done
+	if [ -z "$bad" ]; then
+		tap_ok mutants-apply
+	else
+		tap_fail mutants-apply "these mutants no longer apply (regenerate them against the code they break):" "$bad"
+	fi
+}
+
 main()
 {
 	local series kver
@@ -128,6 +146,7 @@ main()
 	done
 	lis_log "static: checkpatch"
 	static_checkpatch
+	static_mutants_apply
 	tap_end "TAP version 13"
 }
 
