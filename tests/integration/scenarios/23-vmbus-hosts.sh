@@ -32,7 +32,8 @@ now_ms()
 	local up
 
 	read -r up _ </proc/uptime
-	echo $((${up%.*} * 1000 + ${up#*.} * 10))
+	# "1" in front: hundredths such as "08" are not octal numbers.
+	echo $((${up%.*} * 1000 + 1${up#*.} * 10 - 1000))
 }
 
 # host_key <key>: a value from lis_sim's debugfs host file.

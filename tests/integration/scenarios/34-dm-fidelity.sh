@@ -239,7 +239,9 @@ total0=$(mem MemTotal)
 lis_unload lis_balloon
 free1=$(mem MemFree)
 echo "unload with 64 MiB ballooned: MemFree $free0 -> $free1 MiB, MemTotal $total0 -> $(mem MemTotal) MiB"
-check unload-pages-kept [ $((free1 - free0)) -lt 16 ]
+# Freed, the 64 MiB would show; the unload itself (the module's memory,
+# per-CPU page lists drained) has moved MemFree by up to 16 MiB.
+check unload-pages-kept [ $((free1 - free0)) -lt 32 ]
 check unload-memtotal-same [ "$(mem MemTotal)" = "$total0" ]
 check unload-said sh -c "dmesg | grep -q '16384 ballooned pages (64 MiB) stay with the host'"
 check unload-host-holds [ "$(dm ballooned_pages)/$(dm kept_on_close_pages)" = 16384/16384 ]
