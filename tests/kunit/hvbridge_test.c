@@ -139,6 +139,20 @@ static struct ctx *setup(struct kunit *test)
 	return c;
 }
 
+/*
+ * The outbound ring full (the guest wrote up to just before the host's
+ * cursor) and the kernel's first send refusing with -EAGAIN.
+ */
+static struct ctx *setup_full(struct kunit *test)
+{
+	struct ctx *c = setup(test);
+
+	c->f.ix.out_write = 0;
+	c->f.ix.out_read = 8;
+	c->f.send_ret[0] = -EAGAIN;
+	return c;
+}
+
 /* A packet of @len8 * 8 bytes (data at @off8 * 8) waiting, @extra more. */
 static void put_packet(struct ctx *c, u16 len8, u16 off8, u32 extra)
 {
@@ -210,14 +224,10 @@ static void send_gather(struct kunit *test)
 /* Full: pending_send_sz is the packet and its trailer; then cleared. */
 static void send_full_pending(struct kunit *test)
 {
-	struct ctx *c = setup(test);
+	struct ctx *c = setup_full(test);
 	bool full = false;
 	u8 msg[20] = {};
 
-	/* Ring full: the guest wrote up to just before the host's cursor. */
-	c->f.ix.out_write = 0;
-	c->f.ix.out_read = 8;
-	c->f.send_ret[0] = -EAGAIN;
 	KUNIT_EXPECT_EQ(test, send1(c, msg, sizeof(msg), &full), -EAGAIN);
 	KUNIT_EXPECT_TRUE(test, full);
 	KUNIT_EXPECT_EQ(test, c->f.sends, 1U);
@@ -235,13 +245,10 @@ static void send_full_pending(struct kunit *test)
 /* Room appeared before the host saw the request: one retry sends it. */
 static void send_full_retry(struct kunit *test)
 {
-	struct ctx *c = setup(test);
+	struct ctx *c = setup_full(test);
 	bool full = false;
 	u8 msg[20] = {};
 
-	c->f.ix.out_write = 0;
-	c->f.ix.out_read = 8;
-	c->f.send_ret[0] = -EAGAIN;
 	c->f.room_on_pending = 1024;
 	KUNIT_EXPECT_EQ(test, send1(c, msg, sizeof(msg), &full), 0);
 	KUNIT_EXPECT_TRUE(test, full);
@@ -252,13 +259,10 @@ static void send_full_retry(struct kunit *test)
 /* Still full after the request: one retry at most. */
 static void send_full_twice(struct kunit *test)
 {
-	struct ctx *c = setup(test);
+	struct ctx *c = setup_full(test);
 	bool full = false;
 	u8 msg[20] = {};
 
-	c->f.ix.out_write = 0;
-	c->f.ix.out_read = 8;
-	c->f.send_ret[0] = -EAGAIN;
 	c->f.send_ret[1] = -EAGAIN;
 	c->f.room_on_pending = 1024;
 	KUNIT_EXPECT_EQ(test, send1(c, msg, sizeof(msg), &full), -EAGAIN);
