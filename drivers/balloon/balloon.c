@@ -436,9 +436,8 @@ void dm_balloon_keep_all(struct lis_dm *dm)
  * in its reports and accepted back on UNBALLOON_REQUEST.
  *
  * Context: process.
- * Return: the number of pages taken over.
  */
-unsigned long dm_balloon_adopt(struct lis_dm *dm)
+void dm_balloon_adopt(struct lis_dm *dm)
 {
 	unsigned long pfn, n = 0;
 	void *e;
@@ -458,7 +457,6 @@ unsigned long dm_balloon_adopt(struct lis_dm *dm)
 	if (n)
 		dev_info(&dm->dev->dev, "took over %lu ballooned pages (%lu MiB) the host still holds\n",
 			 n, n >> (20 - PAGE_SHIFT));
-	return n;
 }
 
 /**

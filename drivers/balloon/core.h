@@ -200,7 +200,7 @@ extern bool dm_hot_add_param;
 void dm_balloon_work(struct work_struct *work);
 void dm_unballoon(struct lis_dm *dm, const struct lis_dm_msg *msg);
 void dm_balloon_keep_all(struct lis_dm *dm);
-unsigned long dm_balloon_adopt(struct lis_dm *dm);
+void dm_balloon_adopt(struct lis_dm *dm);
 void dm_balloon_kept_exit(void);
 u64 dm_floor_pages(struct lis_dm *dm);
 
