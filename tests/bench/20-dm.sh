@@ -41,33 +41,21 @@ if ! dm_up 60; then
 	exit 0
 fi
 
-# last <field>: field of last_request (1 type 2 asked 3 done 4 result 5 ms)
-last()
-{
-	dm last_request | cut -d' ' -f"$1"
-}
-
-# The shell keeps still while a request runs (the host times it): its
-# polling would take CPU from the guest driver, never from the limits,
-# which run in the shell's own write.
-run()
-{
-	dm_cmd "$@" && sleep 1 && wait_for 300 dm_idle
-}
+# dm_last <field>: field of last_request (1 type 2 asked 3 done 4 result 5 ms)
 
 # Warm the allocator up once, as the first round would otherwise.
 dm_cmd bench_alloc $PAGES
 
 r=1
 while [ $r -le $ROUNDS ]; do
-	if ! run balloon $PAGES || [ "$(last 4)" = timeout ] ||
-	   [ "$(last 3)" -eq 0 ]; then
+	if ! dm_bench_request balloon $PAGES || [ "$(dm_last 4)" = timeout ] ||
+	   [ "$(dm_last 3)" -eq 0 ]; then
 		not_ok "balloon_inflate-$r" "$(dm last_request)"
 		break
 	fi
-	got=$(last 3)
+	got=$(dm_last 3)
 	in_us=$(dm last_us)
-	if ! run unballoon "$got" || [ "$(last 4)" != ok ]; then
+	if ! dm_bench_request unballoon "$got" || [ "$(dm_last 4)" != ok ]; then
 		not_ok "balloon_deflate-$r" "$(dm last_request)"
 		break
 	fi
@@ -110,11 +98,11 @@ while [ $r -le $ROUNDS ]; do
 		break
 	fi
 	mt0=$(mem MemTotal)
-	if ! run hot_add 256 || [ "$(last 4)" != ok ]; then
+	if ! dm_bench_request hot_add 256 || [ "$(dm_last 4)" != ok ]; then
 		not_ok "hot_add-$r" "$(dm last_request)"
 		break
 	fi
-	pages=$(last 3)
+	pages=$(dm_last 3)
 	us=$(dm last_us)
 	if [ $(($(mem MemTotal) - mt0)) -lt 255 ]; then
 		not_ok "hot-add-online-$r" "MemTotal $mt0 -> $(mem MemTotal) MiB"

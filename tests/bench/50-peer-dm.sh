@@ -31,30 +31,18 @@ if ! dm_up 60; then
 	exit 0
 fi
 
-# last <field>: field of last_request (1 type 2 asked 3 done 4 result 5 ms)
-last()
-{
-	dm last_request | cut -d' ' -f"$1"
-}
-
-# The shell keeps still while a request runs (the host times it): its
-# polling would take CPU from the guest driver, never from the limits,
-# which run in the shell's own write.
-run()
-{
-	dm_cmd "$@" && sleep 1 && wait_for 300 dm_idle
-}
+# dm_last <field>: field of last_request (1 type 2 asked 3 done 4 result 5 ms)
 
 r=1
 while [ $r -le $ROUNDS ]; do
-	if ! run balloon $PAGES || [ "$(last 4)" = timeout ] ||
-	   [ "$(last 3)" -eq 0 ]; then
+	if ! dm_bench_request balloon $PAGES || [ "$(dm_last 4)" = timeout ] ||
+	   [ "$(dm_last 3)" -eq 0 ]; then
 		not_ok "balloon_inflate-$r" "$(dm last_request)"
 		break
 	fi
-	got=$(last 3)
+	got=$(dm_last 3)
 	echo "lis-bench peer_dm_balloon_inflate round=$r pages=$got us=$(dm last_us)"
-	if ! run unballoon "$got" || [ "$(last 4)" != ok ]; then
+	if ! dm_bench_request unballoon "$got" || [ "$(dm_last 4)" != ok ]; then
 		not_ok "balloon_deflate-$r" "$(dm last_request)"
 		break
 	fi
@@ -66,11 +54,11 @@ check balloon-rounds [ $r -gt $ROUNDS ]
 r=1
 while [ $r -le $ROUNDS ]; do
 	mt0=$(mem MemTotal)
-	if ! run hot_add 256 || [ "$(last 4)" != ok ]; then
+	if ! dm_bench_request hot_add 256 || [ "$(dm_last 4)" != ok ]; then
 		not_ok "hot_add-$r" "$(dm last_request)"
 		break
 	fi
-	echo "lis-bench peer_dm_hot_add round=$r pages=$(last 3) us=$(dm last_us)"
+	echo "lis-bench peer_dm_hot_add round=$r pages=$(dm_last 3) us=$(dm last_us)"
 	if [ $(($(mem MemTotal) - mt0)) -lt 255 ]; then
 		not_ok "hot-add-online-$r" "MemTotal $mt0 -> $(mem MemTotal) MiB"
 		break

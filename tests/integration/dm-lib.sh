@@ -33,6 +33,11 @@
 #   dm_both_idle        no request on the host, and the guest's state is 1
 #   dm_request CMD ARG  a host command (balloon PAGES, unballoon PAGES,
 #                       hot_add MB), then wait until both sides are idle
+#   dm_bench_request CMD ARG
+#                       the same for make bench: the host's side only, and
+#                       the shell keeps still for the first second
+#   dm_last N           field N of the host's last_request (3: pages,
+#                       4: outcome)
 #   dm_start_manual [lis_sim parameters...]
 #                       with lis_vmbus loaded: lis_sim with one DM device
 #                       and those parameters, held in manual mode at the
@@ -237,6 +242,19 @@ dm_both_idle()
 dm_request()
 {
 	dm_cmd "$@" && sleep 0.5 && wait_for 60 dm_both_idle
+}
+
+# The shell keeps still while a request runs (the host times it): its
+# polling would take CPU from the guest driver, never from the limits,
+# which run in the shell's own write.
+dm_bench_request()
+{
+	dm_cmd "$@" && sleep 1 && wait_for 300 dm_idle
+}
+
+dm_last()
+{
+	dm last_request | cut -d' ' -f"$1"
 }
 
 dm_start_manual()
