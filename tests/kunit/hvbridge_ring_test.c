@@ -327,8 +327,10 @@ static bool hvb_broken_within(struct hvb_host *h, unsigned int ms)
 	return READ_ONCE(h->d->adapter.broken);
 }
 
+/* The last reference to the hv_device (lis's device holds one) frees all. */
 static void hvb_hdev_release(struct device *dev)
 {
+	kfree(container_of(dev, struct hvb_host, hdev.device));
 }
 
 static const struct hv_vmbus_device_id hvb_ids[] = {
@@ -345,7 +347,6 @@ static void hvb_host_destroy(void *data)
 	/* lis_hvbridge closed the channel before its device went away. */
 	WARN_ON(h->open);
 	device_unregister(&h->hdev.device);
-	kfree(h);
 }
 
 /*
@@ -377,7 +378,6 @@ static struct hvb_host *hvb_host_create(struct kunit *test,
 		ret = device_add(&h->hdev.device);
 	if (ret) {
 		put_device(&h->hdev.device);
-		kfree(h);
 		KUNIT_ASSERT_EQ(test, ret, 0);
 	}
 	ret = kunit_add_action_or_reset(test, hvb_host_destroy, h);
