@@ -8,7 +8,7 @@
 #   (the idle guest reporting once a second): every report
 #   (dm_report_post(): sample, build, send; the work item that plans the
 #   next one is left out, as hv_balloon's thread is) timed by ftrace's
-#   function_graph tracer over 10 s;
+#   function_graph tracer over 30 s (ten calls were too few under TCG);
 # - dm_hot_add_latency: the host balancing on its own (Startup = Minimum
 #   768 MiB, buffer 20 %), a tmpfs load grown three times at once (by 512,
 #   256, 256 MiB; each step's demand is past what the guest has): ms from
@@ -41,7 +41,7 @@ if ! dm_up 60; then
 	exit 0
 fi
 dm_settle 30
-dm_bench_cpu "" dm_report_post 10
+dm_bench_cpu "" dm_report_post 30
 
 for mb in 512 256 256; do
 	dm_bench_hot_add_latency "" "$mb" || break

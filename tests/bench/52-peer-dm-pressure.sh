@@ -30,7 +30,7 @@ if ! dm_up 60; then
 	exit 0
 fi
 dm_settle 30
-dm_bench_cpu peer_ post_status 10
+dm_bench_cpu peer_ post_status 30
 
 for mb in 512 256 256; do
 	dm_bench_hot_add_latency peer_ "$mb" || break
