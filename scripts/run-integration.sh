@@ -548,25 +548,30 @@ run_scenario()
 	fi
 	lis_initramfs_pack "$root/initramfs" "$root/initramfs.cpio"
 	AGENT_ARGS=()
-	[ "$host" = agent ] && agent_start "$root" "$log"
 
 	lis_log "integration: $prefix on $kver (-m $mem, timeout ${timeout}s)"
 	for boot in 1 2; do
+		[ "$host" = agent ] && agent_start "$root" "$log"
 		start=$(date +%s)
 		lis_qemu "$log" "$image" "$root/initramfs.cpio" "$mem" "$timeout" \
 			"$CMDLINE lis.kver=$kver lis.series=$series $cmdline" \
 			"${DISK_ARGS[@]}" "${AGENT_ARGS[@]}" "${qemu_args[@]}"
 		rc=$?
 		lis_log "integration: $prefix: $(($(date +%s) - start)) s"
-		# A crash before /init is the emulator's, not lis's: once more
-		# (not with the agent host, whose results belong to one boot).
-		[ "$boot" = 1 ] && [ "$host" != agent ] &&
-			lis_early_boot_crash "$LIS_LOGS/$log.console" \
-				"$LIS_LOGS/$log.result" || break
+		# The agent took no copy if the guest never got to /init.
+		[ "$host" = agent ] && agent_finish "$root" "$prefix"
+		# A crash before /init is the emulator's, not lis's: once more.
+		[ "$boot" = 1 ] && lis_early_boot_crash "$LIS_LOGS/$log.console" \
+			"$LIS_LOGS/$log.result" || break
 		mv "$LIS_LOGS/$log.console" "$LIS_LOGS/$log.console.boot1"
 		lis_log "integration: $prefix: the kernel crashed before /init, no lis code had run (logs/$log.console.boot1): booting again"
+		# Fresh disks all the same, whatever the first boot got to.
+		# shellcheck disable=SC2086
+		if ! add_disks "$root" $disks; then
+			tap_fail "$prefix/disks" "could not make the disks '$disks' again"
+			return
+		fi
 	done
-	[ "$host" = agent ] && agent_finish "$root" "$prefix"
 
 	parse_results "$LIS_LOGS/$log.result" "$prefix"
 	if [ "$rc" -eq 124 ]; then
