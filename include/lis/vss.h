@@ -22,8 +22,6 @@
 	GUID_INIT(0x35fa2e29, 0xea23, 0x4236,				\
 		  0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40)
 
-/* Ring size existing guests use (3 pages each way). */
-#define LIS_VSS_RING_BYTES	(3 * LIS_HV_PAGE_SIZE)
 /* Largest packet a host sends (AUTO_RECOVER, 12,500 bytes), rounded up. */
 #define LIS_VSS_MAX_PKT		13312
 
