@@ -30,7 +30,7 @@
 #include <linux/delay.h>
 #include <linux/hyperv.h>
 #include <linux/interrupt.h>
-#include <linux/jiffies.h>
+#include <linux/iopoll.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -56,6 +56,7 @@ static void hvb_fake_close(struct vmbus_channel *c);
 #undef vmbus_close
 
 #define WAIT_MS		10000	/* for any one answer from the guest */
+#define POLL_US		4000	/* the host looks at the rings this often */
 #define RELID		14
 #define BALLOON_PAGES	512	/* 2 MiB */
 #define MAX_RANGES	BALLOON_PAGES
@@ -78,7 +79,6 @@ struct hvb_ring_mem {
  *	(set by the guest's probe, read by the host's thread)
  * @opens: hvb_fake_open() calls that succeeded
  * @signals: times the host signalled the guest
- * @reports: DM status reports received while waiting for other messages
  * @d: the bridge (lis_hvb_dev_add())
  * @ic_fw: IC framework version in use
  * @ic_srv: IC service version in use
@@ -96,7 +96,6 @@ struct hvb_host {
 	bool open;
 	unsigned int opens;
 	unsigned int signals;
-	unsigned int reports;
 	struct lis_hvb_dev *d;
 	struct lis_ic_version ic_fw, ic_srv;
 	u64 next_id;
@@ -268,41 +267,39 @@ static int hvb_host_recv(struct hvb_host *h)
 	return ret;
 }
 
+/* The guest's next packet into h->msg, waiting up to WAIT_MS. */
 static int hvb_host_wait(struct hvb_host *h)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
-	int ret;
+	int ret, err;
 
-	for (;;) {
-		ret = hvb_host_recv(h);
-		if (ret != -EAGAIN || time_after(jiffies, end))
-			return ret;
-		usleep_range(2000, 4000);
-	}
+	err = read_poll_timeout(hvb_host_recv, ret, ret != -EAGAIN, POLL_US,
+				WAIT_MS * USEC_PER_MSEC, false, h);
+	return err ?: ret;
+}
+
+/* A message came from the guest, and not a DM status report. */
+static bool hvb_host_got_other(struct hvb_host *h)
+{
+	return hvb_host_recv(h) != -EAGAIN &&
+	       ((struct lis_dm_hdr *)h->msg)->type != LIS_DM_STATUS_REPORT;
 }
 
 /* Nothing from the guest for @ms (DM status reports aside). */
 static bool hvb_host_quiet(struct hvb_host *h, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	bool got;
 
-	while (!time_after(jiffies, end)) {
-		if (hvb_host_recv(h) != -EAGAIN &&
-		    ((struct lis_dm_hdr *)h->msg)->type != LIS_DM_STATUS_REPORT)
-			return false;
-		usleep_range(2000, 4000);
-	}
-	return true;
+	return read_poll_timeout(hvb_host_got_other, got, got, POLL_US,
+				 ms * USEC_PER_MSEC, false, h) == -ETIMEDOUT;
 }
 
 /* The guest opened the channel (lis_hvbridge's probe runs on its own). */
 static bool hvb_host_wait_open(struct hvb_host *h)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(WAIT_MS);
+	bool is_open;
 
-	while (!hvb_is_open(h) && !time_after(jiffies, end))
-		usleep_range(2000, 4000);
-	return hvb_is_open(h);
+	return !read_poll_timeout(hvb_is_open, is_open, is_open, POLL_US,
+				  WAIT_MS * USEC_PER_MSEC, false, h);
 }
 
 static int hvb_host_send(struct hvb_host *h, const void *buf, u32 len,
@@ -318,13 +315,17 @@ static int hvb_host_send(struct hvb_host *h, const void *buf, u32 len,
 	return ret;
 }
 
+static bool hvb_is_broken(struct hvb_host *h)
+{
+	return READ_ONCE(h->d->adapter.broken);
+}
+
 static bool hvb_broken_within(struct hvb_host *h, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	bool broken;
 
-	while (!READ_ONCE(h->d->adapter.broken) && !time_after(jiffies, end))
-		usleep_range(2000, 4000);
-	return READ_ONCE(h->d->adapter.broken);
+	return !read_poll_timeout(hvb_is_broken, broken, broken, POLL_US,
+				  ms * USEC_PER_MSEC, false, h);
 }
 
 /* The last reference to the hv_device (lis's device holds one) frees all. */
@@ -407,10 +408,8 @@ static void dm_expect(struct kunit *test, struct hvb_host *h, u16 type,
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "guest message refused: %s",
 				    why);
 		if (m->type == LIS_DM_STATUS_REPORT &&
-		    type != LIS_DM_STATUS_REPORT) {
-			h->reports++;
+		    type != LIS_DM_STATUS_REPORT)
 			continue;
-		}
 		KUNIT_ASSERT_EQ(test, m->type, type);
 		return;
 	}
@@ -440,6 +439,35 @@ static void dm_negotiate(struct kunit *test, struct hvb_host *h)
 }
 
 /*
+ * Ask the guest for BALLOON_PAGES and gather its answers' ranges (each of
+ * a page the kernel has) into @ranges, *@n of them.  Returns the pages
+ * given.
+ */
+static u32 dm_balloon(struct kunit *test, struct hvb_host *h, u64 *ranges,
+		      u32 *n)
+{
+	struct lis_dm_guest_msg m;
+	u32 i, got = 0;
+	u8 buf[64];
+
+	*n = 0;
+	dm_send(test, h, buf, lis_dm_put_balloon_request(buf, 3,
+							 BALLOON_PAGES));
+	do {
+		dm_expect(test, h, LIS_DM_BALLOON_RESPONSE, &m);
+		for (i = 0; i < m.u.balloon.count; i++) {
+			u64 r = lis_dm_guest_range(&m, i);
+
+			KUNIT_ASSERT_LT(test, *n, MAX_RANGES);
+			KUNIT_EXPECT_TRUE(test, pfn_valid(lis_dm_range_pfn(r)));
+			got += lis_dm_range_count(r);
+			ranges[(*n)++] = r;
+		}
+	} while (m.u.balloon.more);
+	return got;
+}
+
+/*
  * lis_balloon over the kernel's ring code: negotiation, a status report,
  * 2 MiB ballooned (MemTotal falls by as much) and given back (it rises
  * again), each message crossing vmbus_sendpacket() or hv_pkt_iter_*().
@@ -450,10 +478,9 @@ static void hvb_dm_exchange(struct kunit *test)
 	struct lis_dm_guest_msg m;
 	unsigned long total;
 	struct hvb_host *h;
-	u32 n = 0, i, got = 0;
 	u64 *ranges;
 	u8 *buf;
-	bool more;
+	u32 n;
 
 	ranges = kunit_kcalloc(test, MAX_RANGES, sizeof(*ranges), GFP_KERNEL);
 	buf = kunit_kzalloc(test, LIS_DM_MAX_MSG, GFP_KERNEL);
@@ -467,21 +494,7 @@ static void hvb_dm_exchange(struct kunit *test)
 	KUNIT_EXPECT_GT(test, m.u.status.committed, 0);
 
 	total = totalram_pages();
-	dm_send(test, h, buf,
-		lis_dm_put_balloon_request(buf, 3, BALLOON_PAGES));
-	do {
-		dm_expect(test, h, LIS_DM_BALLOON_RESPONSE, &m);
-		more = m.u.balloon.more;
-		for (i = 0; i < m.u.balloon.count; i++) {
-			u64 r = lis_dm_guest_range(&m, i);
-
-			KUNIT_ASSERT_LT(test, n, MAX_RANGES);
-			KUNIT_EXPECT_TRUE(test, pfn_valid(lis_dm_range_pfn(r)));
-			got += lis_dm_range_count(r);
-			ranges[n++] = r;
-		}
-	} while (more);
-	KUNIT_EXPECT_EQ(test, got, BALLOON_PAGES);
+	KUNIT_EXPECT_EQ(test, dm_balloon(test, h, ranges, &n), BALLOON_PAGES);
 	KUNIT_EXPECT_EQ(test, totalram_pages(), total - BALLOON_PAGES);
 
 	dm_send(test, h, buf,
@@ -596,20 +609,15 @@ static void hvb_dm_rescind(struct kunit *test)
 	guid_t dm_class = hvb_ids[0].guid;
 	struct lis_dm_guest_msg m;
 	struct hvb_host *h;
-	u8 buf[64];
-	u32 got = 0, i;
+	u64 *ranges;
+	u32 n;
 
+	ranges = kunit_kcalloc(test, MAX_RANGES, sizeof(*ranges), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ranges);
 	h = hvb_host_create(test, &dm_class);
 	dm_negotiate(test, h);
 	dm_expect(test, h, LIS_DM_STATUS_REPORT, &m);
-	dm_send(test, h, buf, lis_dm_put_balloon_request(buf, 3,
-							 BALLOON_PAGES));
-	do {
-		dm_expect(test, h, LIS_DM_BALLOON_RESPONSE, &m);
-		for (i = 0; i < m.u.balloon.count; i++)
-			got += lis_dm_range_count(lis_dm_guest_range(&m, i));
-	} while (m.u.balloon.more);
-	KUNIT_EXPECT_EQ(test, got, BALLOON_PAGES);
+	KUNIT_EXPECT_EQ(test, dm_balloon(test, h, ranges, &n), BALLOON_PAGES);
 
 	WRITE_ONCE(h->chan.rescind, true);
 	/* A report sent before the flag may be there; none comes after. */
