@@ -415,18 +415,24 @@ lis_console_problems()
 		grep -E "$LIS_CONSOLE_BUGS" | head -n 20
 }
 
-# lis_early_boot_crash <console log> <result log>: the kernel crashed
-# before it ran /init (a bug report before "Run /init", nothing on the
-# result channel), so no lis code had run.  Under TCG this happens now
-# and then: an int3 Oops in timer code at about 1.4 s, while the kernel
-# patches its own text at boot.
-lis_early_boot_crash()
+# lis_boot_again <guest> <label>: whether guest <guest> (logs/<guest>.*)
+# must boot once more because its kernel crashed before it ran /init (a
+# bug report before "Run /init", nothing on the result channel), so that
+# no lis code had run.  Under TCG this happens now and then: an int3 Oops
+# in timer code at about 1.4 s, while the kernel patches its own text at
+# boot.  If so, the console is kept as <guest>.console.boot1 and the
+# retry is logged.
+lis_boot_again()
 {
-	[ -s "$2" ] && return 1
-	tr -d '\r' <"$1" | awk -v bugs="$LIS_CONSOLE_BUGS" '
+	local console=$LIS_LOGS/$1.console
+
+	[ -s "$LIS_LOGS/$1.result" ] && return 1
+	tr -d '\r' <"$console" | awk -v bugs="$LIS_CONSOLE_BUGS" '
 		/Run \/init as init process/ { exit }
 		/\[ *[0-9]+\.[0-9]+\]/ && $0 ~ bugs { found = 1; exit }
-		END { exit !found }'
+		END { exit !found }' || return 1
+	mv "$console" "$console.boot1"
+	lis_log "$2: the kernel crashed before /init, no lis code had run (logs/$1.console.boot1): booting again"
 }
 
 # lis_result_lines <result log>: the result channel without CRs.

@@ -561,10 +561,8 @@ run_scenario()
 		# The agent took no copy if the guest never got to /init.
 		[ "$host" = agent ] && agent_finish "$root" "$prefix"
 		# A crash before /init is the emulator's, not lis's: once more.
-		[ "$boot" = 1 ] && lis_early_boot_crash "$LIS_LOGS/$log.console" \
-			"$LIS_LOGS/$log.result" || break
-		mv "$LIS_LOGS/$log.console" "$LIS_LOGS/$log.console.boot1"
-		lis_log "integration: $prefix: the kernel crashed before /init, no lis code had run (logs/$log.console.boot1): booting again"
+		[ "$boot" = 1 ] &&
+			lis_boot_again "$log" "integration: $prefix" || break
 		# Fresh disks all the same, whatever the first boot got to.
 		# shellcheck disable=SC2086
 		if ! add_disks "$root" $disks; then

@@ -255,17 +255,13 @@ main()
 	lis_initramfs_pack "$WORK/root" "$WORK/initramfs.cpio"
 
 	lis_log "kunit: booting the test kernel with ${listed[*]} (timeout ${TIMEOUT}s)"
-	lis_qemu kunit "$kdir/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" 1G \
-		"$TIMEOUT" "$CMDLINE"
-	rc=$?
-	# A crash before /init is the emulator's (testing.rst): once more.
-	if lis_early_boot_crash "$LIS_LOGS/kunit.console" "$LIS_LOGS/kunit.result"; then
-		mv "$LIS_LOGS/kunit.console" "$LIS_LOGS/kunit.console.boot1"
-		lis_log "kunit: the kernel crashed before /init, no lis code had run (logs/kunit.console.boot1): booting again"
-		lis_qemu kunit "$kdir/arch/x86/boot/bzImage" "$WORK/initramfs.cpio" 1G \
-			"$TIMEOUT" "$CMDLINE"
+	for boot in 1 2; do
+		lis_qemu kunit "$kdir/arch/x86/boot/bzImage" \
+			"$WORK/initramfs.cpio" 1G "$TIMEOUT" "$CMDLINE"
 		rc=$?
-	fi
+		# A crash before /init is the emulator's (testing.rst): once more.
+		[ "$boot" = 1 ] && lis_boot_again kunit kunit || break
+	done
 	if [ "$rc" -eq 124 ]; then
 		tap_fail_log "kunit/timeout" "the guest ran for more than ${TIMEOUT}s and was killed" \
 			"$LIS_LOGS/kunit.console"
