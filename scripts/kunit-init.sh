@@ -4,13 +4,14 @@
 # /init of the KUnit guest (busybox sh), packed by scripts/run-kunit.sh.
 #
 # For each line "<test module> [<dep>...]" of /lis/modules.list: insmod the
-# deps in order (a dep "name@p=v@q=w" with parameters p and q), insmod the test module (KUnit runs its suites at load
-# time), copy the KTAP of every suite that appeared in debugfs to the
-# result channel, rmmod the test module and the deps in reverse order, and
-# look for memory leaks with an explicit kmemleak scan.  Then a done marker,
-# and off.  The console (ttyS0) only carries kernel messages and progress;
-# everything the host counts goes to the result channel (ttyS1), in lines
-# the host parses (scripts/run-kunit.sh):
+# deps in order (a dep "name@p=v@q=w" with parameters p and q), insmod
+# the test module (KUnit runs its suites at load time), copy the KTAP of
+# every suite that appeared in debugfs to the result channel, rmmod the
+# test module and the deps in reverse order, and look for memory leaks
+# with an explicit kmemleak scan.  Then a done marker, and off.  The
+# console (ttyS0) only carries kernel messages and progress; everything
+# the host counts goes to the result channel (ttyS1), in lines the host
+# parses (scripts/run-kunit.sh):
 #
 #   LIS-MODULE <m> / LIS-MODULE-END <m>      around each module
 #   LIS-SUITE <s> ... LIS-SUITE-END <s>      a suite's KTAP, verbatim

@@ -41,8 +41,6 @@ if ! dm_up 60; then
 	exit 0
 fi
 
-# dm_last <field>: field of last_request (1 type 2 asked 3 done 4 result 5 ms)
-
 # Warm the allocator up once, as the first round would otherwise.
 dm_cmd bench_alloc $PAGES
 

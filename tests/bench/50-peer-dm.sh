@@ -31,8 +31,6 @@ if ! dm_up 60; then
 	exit 0
 fi
 
-# dm_last <field>: field of last_request (1 type 2 asked 3 done 4 result 5 ms)
-
 r=1
 while [ $r -le $ROUNDS ]; do
 	if ! dm_bench_request balloon $PAGES || [ "$(dm_last 4)" = timeout ] ||

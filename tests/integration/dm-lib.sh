@@ -36,8 +36,8 @@
 #   dm_bench_request CMD ARG
 #                       the same for make bench: the host's side only, and
 #                       the shell keeps still for the first second
-#   dm_last N           field N of the host's last_request (3: pages,
-#                       4: outcome)
+#   dm_last N           field N of the host's last_request (1 type,
+#                       2 pages asked, 3 pages done, 4 result, 5 ms)
 #   dm_start_manual [lis_sim parameters...]
 #                       with lis_vmbus loaded: lis_sim with one DM device
 #                       and those parameters, held in manual mode at the
