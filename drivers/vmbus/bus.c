@@ -151,7 +151,7 @@ static ssize_t field##_show(struct device *dev,				\
 			    struct device_attribute *a, char *buf)	\
 {									\
 	return sysfs_emit(buf, "%llu\n",				\
-		READ_ONCE(to_lis_device(dev)->channel->stats.field));	\
+		(u64)atomic64_read(&to_lis_device(dev)->channel->stats.field));	\
 }									\
 static DEVICE_ATTR_RO(field)
 

@@ -6,6 +6,7 @@
 #ifndef _LIS_VMBUS_CORE_H
 #define _LIS_VMBUS_CORE_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
@@ -30,6 +31,31 @@
 #define LIS_PANIC_UNLOAD_MS		5000
 
 /**
+ * struct lis_channel_stats - per-channel counters, shown in sysfs
+ * @out_packets: packets written to the outbound ring
+ * @out_bytes: bytes written (descriptor and padding included)
+ * @in_packets: packets read from the inbound ring
+ * @in_bytes: bytes read
+ * @interrupts: callbacks run for this channel
+ * @out_full: sends that found the outbound ring full
+ * @signals: times the host was signalled
+ *
+ * Each counter is atomic on its own and needs no lock: a reader sees
+ * each one whole, not the set as of one moment.  They are counted on
+ * every packet, in any context, and a lock that masks interrupts there
+ * cost as much as the rest of a small packet's send (testing.rst).
+ */
+struct lis_channel_stats {
+	atomic64_t out_packets;
+	atomic64_t out_bytes;
+	atomic64_t in_packets;
+	atomic64_t in_bytes;
+	atomic64_t interrupts;
+	atomic64_t out_full;
+	atomic64_t signals;
+};
+
+/**
  * struct lis_channel - one channel, as drivers see it
  * @ops: its backend (lis_native_chan_ops, or a foreign module's)
  * @backend: the foreign backend's state (NULL for native channels, whose
@@ -37,7 +63,6 @@
  * @state_lock: serialises lis_channel_open() and lis_channel_close();
  *	protects @is_open
  * @is_open: the backend opened the channel and it is not closed yet
- * @stats_lock: protects @stats, except @stats.interrupts (@cb_lock)
  * @device: its device on the bus (NULL until registered)
  * @cb: callback for inbound signals; NULL when closed (RCU-published)
  * @cb_ctx: its argument
@@ -87,7 +112,6 @@ struct lis_channel {
 	void *backend;
 	struct mutex state_lock;
 	bool is_open;
-	spinlock_t stats_lock;
 	struct lis_device *device;
 	lis_channel_cb cb;
 	void *cb_ctx;

@@ -32,26 +32,6 @@ struct lis_channel;
 typedef void (*lis_channel_cb)(void *ctx);
 
 /**
- * struct lis_channel_stats - per-channel counters, shown in sysfs
- * @out_packets: packets written to the outbound ring
- * @out_bytes: bytes written (descriptor and padding included)
- * @in_packets: packets read from the inbound ring
- * @in_bytes: bytes read
- * @interrupts: callbacks run for this channel
- * @out_full: sends that found the outbound ring full
- * @signals: times the host was signalled
- */
-struct lis_channel_stats {
-	u64 out_packets;
-	u64 out_bytes;
-	u64 in_packets;
-	u64 in_bytes;
-	u64 interrupts;
-	u64 out_full;
-	u64 signals;
-};
-
-/**
  * struct lis_device_id - what a driver binds to
  * @guid: device class GUID (the offer's interface type)
  * @driver_data: free for the driver

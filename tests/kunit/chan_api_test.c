@@ -243,8 +243,8 @@ static void chan_api_iterates_all_test(struct kunit *test)
 	/* Room given back once, for the whole batch. */
 	KUNIT_EXPECT_EQ(test, e->f.commits, 1);
 	KUNIT_EXPECT_TRUE(test, host_drained(e));
-	KUNIT_EXPECT_EQ(test, e->ch->stats.in_packets, ARRAY_SIZE(lens));
-	KUNIT_EXPECT_EQ(test, e->ch->stats.in_bytes, bytes);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&e->ch->stats.in_packets), ARRAY_SIZE(lens));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&e->ch->stats.in_bytes), bytes);
 }
 
 static void chan_api_bounce_too_small_test(struct kunit *test)
@@ -266,7 +266,7 @@ static void chan_api_bounce_too_small_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lis_channel_recv_next(e->ch, &pkt), -EAGAIN);
 	lis_channel_recv_end(e->ch);
 	KUNIT_EXPECT_TRUE(test, host_drained(e));
-	KUNIT_EXPECT_EQ(test, e->ch->stats.in_packets, 2);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&e->ch->stats.in_packets), 2);
 }
 
 static void chan_api_end_without_next_test(struct kunit *test)
@@ -281,14 +281,14 @@ static void chan_api_end_without_next_test(struct kunit *test)
 			0);
 	lis_channel_recv_end(e->ch);
 	/* Not consumed: it is still there, and nothing was counted. */
-	KUNIT_EXPECT_EQ(test, e->ch->stats.in_packets, 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&e->ch->stats.in_packets), 0);
 	memset(bounce, 0, 256);
 	KUNIT_ASSERT_EQ(test, lis_channel_recv_begin(e->ch, bounce, 256, &pkt),
 			0);
 	expect_pkt(test, &pkt, bounce, 40, 3);
 	KUNIT_EXPECT_EQ(test, lis_channel_recv_next(e->ch, &pkt), -EAGAIN);
 	lis_channel_recv_end(e->ch);
-	KUNIT_EXPECT_EQ(test, e->ch->stats.in_packets, 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&e->ch->stats.in_packets), 1);
 	KUNIT_EXPECT_TRUE(test, host_drained(e));
 }
 
