@@ -236,6 +236,7 @@ enum lis_sim_chan_fault_kind {
 	LIS_SIM_FAULT_CORRUPT_WRITE_INDEX,
 	LIS_SIM_FAULT_CORRUPT_READ_INDEX,
 	LIS_SIM_FAULT_CORRUPT_DESC,
+	LIS_SIM_FAULT_CORRUPT_PAYLOAD,
 	LIS_SIM_FAULT_RESCIND_AT,
 };
 
@@ -321,7 +322,8 @@ struct lis_sim_chaos {
  * @chan: per-channel faults, by relid (kind NONE: slot free)
  * @chan.kind: enum lis_sim_chan_fault_kind
  * @chan.relid: the channel
- * @chan.step: LIS_SIM_FAULT_RESCIND_AT: enum lis_sim_step
+ * @chan.step: LIS_SIM_FAULT_RESCIND_AT: enum lis_sim_step;
+ *	LIS_SIM_FAULT_CORRUPT_PAYLOAD: the data byte to flip
  *
  * Protected by lis_sim.lock.
  */
@@ -598,6 +600,7 @@ bool lis_sim_fault_take_rescind(struct lis_sim *sim, u32 relid, int step);
 const char *lis_sim_step_name(int step);
 bool lis_sim_fault_chan_armed(struct lis_sim *sim, u32 relid, int kind);
 bool lis_sim_fault_take_chan(struct lis_sim *sim, u32 relid, int kind);
+int lis_sim_fault_chan_arg(struct lis_sim *sim, u32 relid, int kind);
 int lis_sim_fault_command(struct lis_sim *sim, char *cmd);
 int lis_sim_fault_load(struct lis_sim *sim);
 void lis_sim_fault_show(struct lis_sim *sim, struct seq_file *m);

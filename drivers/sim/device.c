@@ -445,6 +445,51 @@ static int lis_sim_write_corrupt(struct lis_sim_chan *ch,
 			    LIS_SIM_NOTE_CORRUPT, signal);
 }
 
+/*
+ * An armed payload fault: write @desc, then the @nbody pieces of @body
+ * (@len bytes in all) with the data byte the fault names flipped, as a
+ * host that garbles a packet's data would.  Returns -ENOENT, writing
+ * nothing, if there is no such fault for @ch or the packet is too short
+ * for it (it stays armed for a longer one).  Context: sim->lock held (a
+ * class's packet_work), may sleep.
+ */
+static int lis_sim_write_flipped(struct lis_sim_chan *ch,
+				 const struct lis_vmpacket_desc *desc,
+				 const struct lis_kvec *body,
+				 unsigned int nbody, u32 len)
+{
+	struct lis_sim *sim = ch->sim;
+	struct lis_kvec vec[2] = { { .base = desc, .len = sizeof(*desc) } };
+	unsigned int i;
+	bool signal;
+	int offset, ret;
+	u8 *data, *p;
+
+	offset = lis_sim_fault_chan_arg(sim, ch->relid,
+					LIS_SIM_FAULT_CORRUPT_PAYLOAD);
+	if (offset < 0 || offset >= len)
+		return -ENOENT;
+	data = kvmalloc(len, GFP_KERNEL);
+	if (!data)
+		return -ENOENT;	/* stays armed: the next packet tries again */
+	for (p = data, i = 0; i < nbody; p += body[i].len, i++)
+		memcpy(p, body[i].base, body[i].len);
+	data[offset] ^= 0xff;
+	vec[1].base = data;
+	vec[1].len = len;
+	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);
+	if (!ret) {
+		lis_sim_fault_take_chan(sim, ch->relid,
+					LIS_SIM_FAULT_CORRUPT_PAYLOAD);
+		pr_info("fault: flipped data byte %d of a packet on relid %u\n",
+			offset, ch->relid);
+	}
+	ret = lis_sim_sent(ch, ret, desc, vec, ARRAY_SIZE(vec),
+			   LIS_SIM_NOTE_CORRUPT, signal);
+	kvfree(data);
+	return ret;
+}
+
 /* Chaos mode's index fault, once the packet (@ret 0) is in the ring. */
 static void lis_sim_chaos_index(struct lis_sim_chan *ch, int ret, int fault)
 {
@@ -526,6 +571,9 @@ int lis_sim_send_back(struct lis_sim_chan *ch)
 	fault = lis_sim_fault_packet(ch->sim, ch->relid);
 	ret = lis_sim_write_corrupt(ch, &desc, body, 2,
 				    fault == LIS_SIM_FAULT_CORRUPT_DESC);
+	if (ret == -ENOENT)
+		ret = lis_sim_write_flipped(ch, &desc, body, 2,
+					    in->pkt_len - sizeof(desc));
 	if (ret != -ENOENT)
 		return ret;
 	ret = lis_ring_write(&ch->out, vec, ARRAY_SIZE(vec), &signal);

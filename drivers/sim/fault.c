@@ -69,6 +69,7 @@ static const char * const lis_sim_chan_fault_names[] = {
 	[LIS_SIM_FAULT_CORRUPT_WRITE_INDEX] = "write_index",
 	[LIS_SIM_FAULT_CORRUPT_READ_INDEX] = "read_index",
 	[LIS_SIM_FAULT_CORRUPT_DESC] = "desc",
+	[LIS_SIM_FAULT_CORRUPT_PAYLOAD] = "payload",
 	[LIS_SIM_FAULT_RESCIND_AT] = "rescind-at",
 };
 
@@ -276,6 +277,22 @@ bool lis_sim_fault_chan_armed(struct lis_sim *sim, u32 relid, int kind)
 }
 
 /**
+ * lis_sim_fault_chan_arg() - the argument of an armed channel fault
+ * @sim: the simulator
+ * @relid: the channel
+ * @kind: enum lis_sim_chan_fault_kind
+ *
+ * Return: its argument (the step or offset it was armed with; it stays
+ * armed), or -1 if no such fault is armed.
+ */
+int lis_sim_fault_chan_arg(struct lis_sim *sim, u32 relid, int kind)
+{
+	int i = lis_sim_chan_fault_find(sim, relid, kind);
+
+	return i < 0 ? -1 : sim->faults.chan[i].step;
+}
+
+/**
  * lis_sim_fault_take_chan() - consume a channel fault
  * @sim: the simulator
  * @relid: the channel
@@ -379,14 +396,32 @@ static int lis_sim_arm_chan(struct lis_sim *sim, u32 relid, int kind,
 	return -ENOSPC;
 }
 
+/* The longest packet data a payload fault can reach: a ring's size. */
+#define LIS_SIM_MAX_PAYLOAD_OFFSET	(LIS_RING_MAX_BYTES - 1)
+
 static int lis_sim_fault_corrupt(struct lis_sim *sim, const char *relid_s,
-				 const char *what)
+				 const char *what, const char *offset_s)
 {
+	unsigned int offset;
 	int kind;
 	u32 relid;
 
 	if (lis_sim_parse_relid(relid_s, &relid))
 		return -EINVAL;
+	if (!strcmp(what, "payload")) {
+		if (!offset_s || kstrtouint(offset_s, 0, &offset) ||
+		    offset > LIS_SIM_MAX_PAYLOAD_OFFSET) {
+			pr_warn("faults: corrupt payload: want the data byte to flip, 0 to %u\n",
+				LIS_SIM_MAX_PAYLOAD_OFFSET);
+			return -EINVAL;
+		}
+		return lis_sim_arm_chan(sim, relid,
+					LIS_SIM_FAULT_CORRUPT_PAYLOAD, offset);
+	}
+	if (offset_s) {
+		pr_warn("faults: corrupt %s takes no offset\n", what);
+		return -EINVAL;
+	}
 	if (!strcmp(what, "write_index")) {
 		kind = LIS_SIM_FAULT_CORRUPT_WRITE_INDEX;
 	} else if (!strcmp(what, "read_index")) {
@@ -394,7 +429,7 @@ static int lis_sim_fault_corrupt(struct lis_sim *sim, const char *relid_s,
 	} else if (!strcmp(what, "desc")) {
 		kind = LIS_SIM_FAULT_CORRUPT_DESC;
 	} else {
-		pr_warn("faults: corrupt what? '%s' (write_index, read_index or desc)\n",
+		pr_warn("faults: corrupt what? '%s' (write_index, read_index, desc or payload)\n",
 			what);
 		return -EINVAL;
 	}
@@ -593,11 +628,12 @@ int lis_sim_fault_command(struct lis_sim *sim, char *cmd)
 		return lis_sim_arm_chan(sim, relid, LIS_SIM_FAULT_REFUSE_OPEN,
 					0);
 	}
-	if (!strcmp(argv[0], "corrupt") && argc == 3)
-		return lis_sim_fault_corrupt(sim, argv[1], argv[2]);
+	if (!strcmp(argv[0], "corrupt") && (argc == 3 || argc == 4))
+		return lis_sim_fault_corrupt(sim, argv[1], argv[2],
+					     argc == 4 ? argv[3] : NULL);
 
 usage:
-	pr_warn("faults: expected drop|dup|reorder <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | rescind-at <relid> <step> | post-fail <status> <count> [msgtype] | chaos <seed> <permille> [kinds] | chaos off | clear\n");
+	pr_warn("faults: expected drop|dup|reorder <msgtype> | delay <msgtype> <ms> | refuse-open <relid> | corrupt <relid> write_index|read_index|desc | corrupt <relid> payload <offset> | rescind-at <relid> <step> | post-fail <status> <count> [msgtype] | chaos <seed> <permille> [kinds] | chaos off | clear\n");
 	return -EINVAL;
 }
 
@@ -699,6 +735,9 @@ void lis_sim_fault_show(struct lis_sim *sim, struct seq_file *m)
 			continue;
 		if (kind == LIS_SIM_FAULT_REFUSE_OPEN)
 			seq_printf(m, "refuse-open %u\n", relid);
+		else if (kind == LIS_SIM_FAULT_CORRUPT_PAYLOAD)
+			seq_printf(m, "corrupt %u payload %d\n", relid,
+				   sim->faults.chan[i].step);
 		else if (kind == LIS_SIM_FAULT_RESCIND_AT)
 			seq_printf(m, "rescind-at %u %s\n", relid,
 				   lis_sim_step_name(sim->faults.chan[i].step));

@@ -120,19 +120,24 @@ refuses fault-guest-type $SIMCTL fault drop OPENCHANNEL
 refuses fault-delay-zero $SIMCTL fault delay OFFER 0
 refuses fault-delay-words $SIMCTL fault delay OFFER 10 20
 refuses fault-corrupt-what $SIMCTL fault corrupt 1 nothing
+refuses fault-payload-no-offset $SIMCTL fault corrupt 1 payload
+refuses fault-payload-bad-offset $SIMCTL fault corrupt 1 payload x
+refuses fault-desc-offset $SIMCTL fault corrupt 1 desc 4
 refuses fault-relid-zero $SIMCTL fault refuse-open 0
 refuses trace-garbage sh -c "echo bogus >$SIM/trace"
 refuses offer-empty sh -c "echo '' >$SIM/offer"
 check warns-on-nonsense sh -c 'dmesg | grep -q "lis_sim: rescind: .abc. is not a relid"'
 
 $SIMCTL fault drop offer && $SIMCTL fault delay GPADL_CREATED 100 &&
-	$SIMCTL fault refuse-open 5 && $SIMCTL fault corrupt 7 desc
+	$SIMCTL fault refuse-open 5 && $SIMCTL fault corrupt 7 desc &&
+	$SIMCTL fault corrupt 7 payload 12
 faults=$($SIMCTL fault list)
 echo "$faults"
 check faults-listed [ "$faults" = "drop OFFER
 delay GPADL_CREATED 100
 refuse-open 5
-corrupt 7 desc" ]
+corrupt 7 desc
+corrupt 7 payload 12" ]
 $SIMCTL fault clear
 check faults-cleared [ -z "$($SIMCTL fault list)" ]
 
