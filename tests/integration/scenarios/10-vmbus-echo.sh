@@ -3,8 +3,9 @@
 # lis_vmbus against the simulated host: the echo device shows up on the
 # bus, its driver is autoloaded by modalias, packets of several sizes go
 # through both rings and come back byte for byte, a rescind removes the
-# device and a new offer brings one back, and 20 unload/reload cycles leak
-# neither vmalloc'd rings nor slab objects.
+# device and a new offer brings one back, lis_echo's check finds a byte
+# the host garbled, and 20 unload/reload cycles leak neither vmalloc'd
+# rings nor slab objects.
 #
 # lis-memory: 1G
 # lis-timeout: 600
@@ -87,6 +88,29 @@ run_echo echo-unbatched-wrap "$dev" 50 65536 0
 check counters-out [ "$(cat "$dev/channel/out_packets")" -ge 2450 ]
 check counters-in [ "$(cat "$dev/channel/in_packets")" -ge 2450 ]
 check counters-interrupts [ "$(cat "$dev/channel/interrupts")" -gt 0 ]
+
+# lis_echo's check proves itself: lis_sim flips one data byte of the next
+# echo long enough (fault "corrupt <relid> payload <offset>"), inside the
+# 32-byte steps of echo_same() and in its tail, and exactly that packet
+# is counted wrong.
+# echo_flipped <name> <bytes> <offset>
+echo_flipped()
+{
+	local run res
+
+	run=/sys/kernel/debug/lis_echo/$(basename "$dev")/run
+	echo "corrupt $(cat "$dev/relid") payload $3" >"$SIM/faults" &&
+		echo "5 $2" >"$run" && res=$(cat "$run")
+	echo "flip byte $3 of $2 B: $res"
+	case "$res" in
+	"status=0 packets=5 bytes=$2 errors=1 "*) ok "$1" ;;
+	*) not_ok "$1" "lis_echo reported: $res (want errors=1)" ;;
+	esac
+}
+echo_flipped echo-check-finds-flip 4096 2048
+echo_flipped echo-check-finds-flip-in-tail 100 99
+check flip-fault-fired-once [ "$(dmesg | grep -c 'fault: flipped data byte')" -eq 2 ]
+run_echo echo-after-flips "$dev" 100 4096
 
 # Rescind: the device goes away; a new offer brings a new one, bound again.
 relid=$(cat "$dev/relid")
