@@ -11,8 +11,9 @@
 #   function_graph tracer over 30 s (ten calls were too few under TCG);
 # - dm_hot_add_latency: the host balancing on its own (Startup = Minimum
 #   768 MiB, buffer 20 %), a tmpfs load grown three times at once (by 512,
-#   256, 256 MiB; each step's demand is past what the guest has): ms from
-#   the step's start to MemTotal grown;
+#   256, 256 MiB; each step's demand is past what the guest has), each
+#   step started right after a status report: ms from the step's start to
+#   MemTotal grown;
 # - dm_balloon_avail_left: in manual mode, a request to balloon 512 MiB of
 #   the idle guest: the lowest MemAvailable seen while it runs and after
 #   (the driver's floor decides), five rounds;

@@ -19,8 +19,10 @@
 #                         "lis-bench PREFIXdm_report_cpu calls=N us=T s=SECONDS"
 #   dm_bench_hot_add_latency PREFIX MB
 #                         with the host balancing on its own: MB MiB more
-#                         of the load file $DM_LOAD (tmpfs) written at once;
-#                         ms from its start to MemTotal grown; prints
+#                         of the load file $DM_LOAD (tmpfs) written at once,
+#                         right after a status report reached the host
+#                         (dm_after_report); ms from its start to MemTotal
+#                         grown; prints
 #                         "lis-bench PREFIXdm_hot_add_latency ms=..."
 #   dm_bench_balloon_fall PREFIX PAGES
 #                         in manual mode: a balloon request of PAGES; the
@@ -50,6 +52,23 @@ poll()
 mem_above()
 {
 	[ "$(mem "$1")" -gt "$2" ]
+}
+
+# reports_above N: the host has had more than N status reports.
+reports_above()
+{
+	[ "$(dm reports)" -gt "$1" ]
+}
+
+# dm_after_report: back as soon as the host has the guest's next status
+# report (3 s at most), so that every step starts at the same point of the
+# guest's 1-s report cycle.  Both drivers report at most once a second, and
+# the host can act only on a report: started at a random point, a step's
+# latency carries up to a second of luck, more than the difference the
+# figure is meant to show.
+dm_after_report()
+{
+	poll 3 reports_above "$(dm reports)"
 }
 
 stamp()
@@ -106,6 +125,7 @@ dm_bench_hot_add_latency()
 	fi
 	have=$(($(stat -c %s "$DM_LOAD" 2>/dev/null || echo 0) / 1048576))
 	mt0=$(mem MemTotal)
+	dm_after_report || echo "no status report within 3 s: starting anyway"
 	stamp "${prefix}load"
 	dd if=/dev/zero of="$DM_LOAD" bs=1M count="$mb" seek="$have" \
 		conv=notrunc 2>/dev/null &
