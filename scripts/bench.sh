@@ -221,6 +221,8 @@ function pressure(name, unit, better, what,   k, pk, i, v, pa, value, pmed, rati
 	us = val("us") > 0 ? val("us") : 1
 	ns = val("limit_ns") > 0 ? val("limit_ns") : 1
 	dm_round(substr($2, 4), gib(val("pages")) / (us / 1e6), gib(val("limit_pages")) / (ns / 1e9))
+	if (val("driver_us") > 0)
+		dm_round(substr($2, 4) "_driver", gib(val("pages")) / (val("driver_us") / 1e6), gib(val("limit_pages")) / (ns / 1e9))
 }
 /^lis-bench dm_hot_add / {
 	us = val("us") > 0 ? val("us") : 1
@@ -234,6 +236,8 @@ END {
 		dm("balloon_inflate", "raw allocation of as many pages, order 9 while it succeeds then order 0, same run")
 	if (rounds["balloon_deflate"])
 		dm("balloon_deflate", "freeing the same allocations at their order, same run")
+	if (rounds["balloon_deflate_driver"])
+		dm("balloon_deflate_driver", "dm_unballoon() alone (function_graph) against the same limit: the driver without the host, the answer and the wake-ups")
 	if (rounds["hot_add"])
 		dm("hot_add", "one add_memory() of the same size and its onlining, separate range, same run")
 	pressure("report_cpu", "us/s", "low", "guest driver CPU time per second of steady state: median report (function_graph) times reports a second")

@@ -8,7 +8,10 @@
 #
 # - inflate: the raw allocation of as many pages as the guest gave, 2 MiB
 #   (order 9) while that succeeds, then 4 KiB (dm bench_alloc);
-# - deflate: freeing those same allocations, each at its order;
+# - deflate: freeing those same allocations, each at its order; and the
+#   driver's own part of it, dm_unballoon() timed alone by function_graph
+#   (balloon_deflate_driver): the rest is the host's request, the answer
+#   and the two wake-ups between the vCPUs;
 # - hot-add: one add_memory() of the same size (256 MiB) on a separate
 #   range, onlined by the kernel's policy inside that call
 #   (dm bench_hot_add).
@@ -29,6 +32,8 @@
 
 # shellcheck source=tests/integration/dm-lib.sh
 . /lis/dm-lib.sh
+# shellcheck source=tests/integration/dm-bench-lib.sh
+. /lis/dm-bench-lib.sh
 
 PAGES=131072	# 512 MiB
 ROUNDS=5
@@ -53,11 +58,19 @@ while [ $r -le $ROUNDS ]; do
 	fi
 	got=$(dm_last 3)
 	in_us=$(dm last_us)
+	# The driver's own share of the deflate: dm_unballoon() alone.
+	trace_calls "" dm_unballoon || break
 	if ! dm_bench_request unballoon "$got" || [ "$(dm_last 4)" != ok ]; then
+		trace_calls_end >/dev/null
 		not_ok "balloon_deflate-$r" "$(dm last_request)"
 		break
 	fi
 	out_us=$(dm last_us)
+	driver_us=$(trace_calls_end)
+	case $driver_us in
+	"" | *,*) not_ok "deflate-traced-once-$r" "dm_unballoon calls: '$driver_us'" ;;
+	*) ok "deflate-traced-once-$r" ;;
+	esac
 	check "guest-all-back-$r" [ "$(guest_attr pages_ballooned)" = 0 ]
 	# The limit: the same number of pages, right after.
 	if ! dm_cmd bench_alloc "$got"; then
@@ -68,7 +81,7 @@ while [ $r -le $ROUNDS ]; do
 	# pages the guest never reached) was no limit.
 	check "limit-same-pages-$r" [ "$(dm raw_alloc_pages)" = "$got" ]
 	echo "lis-bench dm_balloon_inflate round=$r pages=$got us=$in_us limit_pages=$(dm raw_alloc_pages) limit_ns=$(dm raw_alloc_ns)"
-	echo "lis-bench dm_balloon_deflate round=$r pages=$got us=$out_us limit_pages=$(dm raw_alloc_pages) limit_ns=$(dm raw_free_ns)"
+	echo "lis-bench dm_balloon_deflate round=$r pages=$got us=$out_us driver_us=$driver_us limit_pages=$(dm raw_alloc_pages) limit_ns=$(dm raw_free_ns)"
 	r=$((r + 1))
 done
 check balloon-rounds [ $r -gt $ROUNDS ]

@@ -3,7 +3,8 @@
 #
 # The "pressure to memory" figures of make bench (tests/bench/21-dm-pressure.sh
 # for lis_balloon, 52-peer-dm-pressure.sh for the stock hv_balloon), measured
-# the same way for both, sourced after lib.sh and dm-lib.sh:
+# the same way for both, and the driver's own time in 20-dm; sourced after
+# lib.sh and dm-lib.sh:
 #
 #   . /lis/dm-bench-lib.sh
 #
@@ -11,6 +12,10 @@
 #   stamp NAME            put "lis-stamp NAME" in the kernel log (debug level:
 #                         not on the console); its time is the log's clock
 #   stamp_ms FROM TO      ms between the last two such stamps
+#   trace_calls PREFIX FUNC
+#                         from now on, time every call of FUNC alone (its
+#                         callees untraced) with ftrace's function_graph
+#   trace_calls_end       stop; print the calls' times (us, comma-separated)
 #   dm_bench_cpu PREFIX FUNC SECONDS
 #                         the guest driver's CPU time in steady state: every
 #                         call of FUNC (the function that builds and sends a
@@ -84,34 +89,44 @@ stamp_ms()
 		END { if (ta == "" || tb == "") print -1; else printf "%.1f\n", (tb - ta) * 1000 }'
 }
 
-dm_bench_cpu()
+# trace_calls PREFIX FUNC: time every call of FUNC alone (its callees
+# untraced) with ftrace's function_graph tracer, from now on.
+trace_calls()
 {
-	local prefix=$1 func=$2 secs=$3
-
 	echo 0 >"$TRACE/tracing_on"
 	echo nop >"$TRACE/current_tracer"
 	echo >"$TRACE/trace"
-	if ! echo "$func" >"$TRACE/set_graph_function" ||
-	   ! echo "$func" >"$TRACE/set_ftrace_filter"; then
-		not_ok "${prefix}cpu-trace" "$func cannot be traced"
+	if ! echo "$2" >"$TRACE/set_graph_function" ||
+	   ! echo "$2" >"$TRACE/set_ftrace_filter"; then
+		not_ok "${1}trace-$2" "$2 cannot be traced"
 		return 1
 	fi
 	echo function_graph >"$TRACE/current_tracer"
 	echo 1 >"$TRACE/tracing_on"
-	sleep "$secs"
+}
+
+# trace_calls_end: stop; print the calls' times, us, comma-separated.
+trace_calls_end()
+{
 	echo 0 >"$TRACE/tracing_on"
-	awk -v p="$prefix" -v s="$secs" '
-		match($0, /[0-9]+\.[0-9]+ us +\|/) {
-			d = substr($0, RSTART, RLENGTH) + 0
-			t += d
-			n++
-			each = each (n > 1 ? "," : "") int(d)
-		}
-		END { printf "lis-bench %sdm_report_cpu calls=%d us=%.1f s=%d each=%s\n", p, n, t, s, each }' \
-		"$TRACE/trace"
+	awk 'match($0, /[0-9]+\.[0-9]+ us +\|/) {
+		printf "%s%.1f", n++ ? "," : "", substr($0, RSTART, RLENGTH) + 0
+	}' "$TRACE/trace"
 	echo nop >"$TRACE/current_tracer"
 	echo >"$TRACE/set_graph_function"
 	echo >"$TRACE/set_ftrace_filter"
+}
+
+dm_bench_cpu()
+{
+	local prefix=$1 func=$2 secs=$3 each
+
+	trace_calls "$prefix" "$func" || return 1
+	sleep "$secs"
+	each=$(trace_calls_end)
+	echo "$each" | awk -v p="$prefix" -v s="$secs" -F, '
+		{ for (i = 1; i <= NF; i++) t += $i }
+		END { printf "lis-bench %sdm_report_cpu calls=%d us=%.1f s=%d each=%s\n", p, NF, t, s, $0 }'
 	ok "${prefix}cpu-traced"
 }
 
