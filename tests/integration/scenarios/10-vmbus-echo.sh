@@ -27,24 +27,32 @@ echo_bound()
 	[ "$(cat "$1/state" 2>/dev/null)" = open ]
 }
 
-# run_echo <name> <dev> <packets> <bytes> [<batch>]: traffic, verified by
-# lis_echo (batch 0: one packet in flight, each echo awaited through its
-# interrupt).
-run_echo()
+# echo_traffic <name> <dev> <packets> <bytes> <batch> <errors>: traffic,
+# checked byte by byte by lis_echo (batch 0: one packet in flight, each
+# echo awaited through its interrupt); ok if all came back and exactly
+# <errors> of them were wrong.
+echo_traffic()
 {
 	local run res
 
 	run=/sys/kernel/debug/lis_echo/$(basename "$2")/run
-	if ! echo "$3 $4 ${5:-1}" >"$run"; then
+	if ! echo "$3 $4 $5" >"$run"; then
 		not_ok "$1" "writing $run failed"
 		return 1
 	fi
 	res=$(cat "$run")
 	echo "echo $4 B: $res"
 	case "$res" in
-	"status=0 packets=$3 bytes=$4 errors=0 "*) ok "$1" ;;
-	*) not_ok "$1" "lis_echo reported: $res" ;;
+	"status=0 packets=$3 bytes=$4 errors=$6 "*) ok "$1" ;;
+	*) not_ok "$1" "lis_echo reported: $res (want errors=$6)" ;;
 	esac
+}
+
+# run_echo <name> <dev> <packets> <bytes> [<batch>]: traffic, every byte
+# back as sent.
+run_echo()
+{
+	echo_traffic "$1" "$2" "$3" "$4" "${5:-1}" 0
 }
 
 meminfo_kb()
@@ -96,16 +104,11 @@ check counters-interrupts [ "$(cat "$dev/channel/interrupts")" -gt 0 ]
 # echo_flipped <name> <bytes> <offset>
 echo_flipped()
 {
-	local run res
-
-	run=/sys/kernel/debug/lis_echo/$(basename "$dev")/run
-	echo "corrupt $(cat "$dev/relid") payload $3" >"$SIM/faults" &&
-		echo "5 $2" >"$run" && res=$(cat "$run")
-	echo "flip byte $3 of $2 B: $res"
-	case "$res" in
-	"status=0 packets=5 bytes=$2 errors=1 "*) ok "$1" ;;
-	*) not_ok "$1" "lis_echo reported: $res (want errors=1)" ;;
-	esac
+	if ! echo "corrupt $(cat "$dev/relid") payload $3" >"$SIM/faults"; then
+		not_ok "$1" "lis_sim refused the payload fault"
+		return 1
+	fi
+	echo_traffic "$1" "$dev" 5 "$2" 1 1
 }
 echo_flipped echo-check-finds-flip 4096 2048
 echo_flipped echo-check-finds-flip-in-tail 100 99
